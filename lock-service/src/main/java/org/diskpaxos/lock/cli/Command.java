@@ -1,0 +1,24 @@
+package org.diskpaxos.lock.cli;
+
+import java.io.PrintStream;
+
+/** One {@code dplock} subcommand. */
+interface Command {
+
+    /** The word typed after {@code dplock}. */
+    String name();
+
+    /** One line for {@code dplock --help}. */
+    String summary();
+
+    /** The full text of {@code dplock NAME --help}: usage line, then options. */
+    String help();
+
+    /**
+     * Runs the command.
+     *
+     * @return the process exit code
+     * @throws UsageException bad arguments: printed with the usage line, exit code 64
+     */
+    int run(Args args, PrintStream out, PrintStream err) throws Exception;
+}
