@@ -64,6 +64,10 @@ final class LibC {
 
     static native int ioctl(int fd, long request, Pointer arg) throws LastErrorException;
 
+    static final int MS_SYNC = 4;
+
+    static native int msync(Pointer addr, long length, int flags) throws LastErrorException;
+
     static native int mlockall(int flags) throws LastErrorException;
 
     static native int munlockall() throws LastErrorException;

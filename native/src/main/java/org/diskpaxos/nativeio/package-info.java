@@ -1,6 +1,6 @@
 /**
  * JNA bindings to the few libc calls DiskPaxos needs, and nothing else: {@code open} with {@code O_DIRECT} and
- * {@code O_DSYNC}, {@code pread}, {@code pwrite}, {@code fdatasync}, the block-device {@code ioctl}s for size and
+ * {@code O_DSYNC}, {@code pread}, {@code pwrite}, {@code fdatasync}, {@code msync}, the block-device {@code ioctl}s for size and
  * sector sizes, aligned native memory, {@code mlockall}, {@code getsockopt(SO_PEERCRED)} on a Unix socket and
  * {@code sd_notify}.
  *
