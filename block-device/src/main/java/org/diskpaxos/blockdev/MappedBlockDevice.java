@@ -133,6 +133,11 @@ final class MappedBlockDevice extends AbstractBlockDevice {
     protected void closeResources() throws IOException {
         try {
             bytes.releaseLast();
+            // Chronicle 2.27ea9 keeps one reference to the store of a single mapping after the bytes are released,
+            // so the file would stay mapped until exit (seen in /proc/self/maps); drop it to unmap now.
+            if (store.refCount() == 1) {
+                store.releaseLast();
+            }
         } finally {
             channel.close();
         }

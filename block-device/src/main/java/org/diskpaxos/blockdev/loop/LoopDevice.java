@@ -55,11 +55,14 @@ public final class LoopDevice implements AutoCloseable {
             cmd.add("--read-only");
         }
         cmd.add(backingFile.toString());
-        String out = run(cmd).trim();
-        if (!out.startsWith("/dev/")) {
-            throw new IOException(cmd + " printed '" + out + "' instead of a device path");
+        String out = run(cmd);
+        // losetup may print warnings before the device path; the path is the last line.
+        String[] lines = out.trim().split("\n");
+        String last = lines[lines.length - 1].trim();
+        if (!last.startsWith("/dev/")) {
+            throw new IOException(String.join(" ", cmd) + ": printed '" + out.trim() + "' instead of a device path");
         }
-        return new LoopDevice(Path.of(out), backingFile);
+        return new LoopDevice(Path.of(last), backingFile);
     }
 
     public Path device() {
