@@ -29,13 +29,16 @@ final class Gens {
 
     /** Names that fit 48 UTF-8 bytes, including two- and three-byte characters. */
     static Gen<String> names() {
-        Gen<Integer> length = integers().between(0, 20);
+        Gen<Integer> length = integers().between(0, 48);
         Gen<Integer> pick = integers().between(0, NAME_CHARS.length() - 1);
         return in -> {
             StringBuilder name = new StringBuilder();
             int n = length.generate(in);
             for (int i = 0; i < n; i++) {
-                name.append(NAME_CHARS.charAt(pick.generate(in)));
+                String next = name.toString() + NAME_CHARS.charAt(pick.generate(in));
+                if (next.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= OnDiskName.LENGTH) {
+                    name.append(next.charAt(next.length() - 1));
+                }
             }
             return name.toString();
         };
