@@ -18,7 +18,7 @@ public final class Main {
     }
 
     static List<Command> commands() {
-        return List.of(new VersionCommand());
+        return List.of(new VersionCommand(), new SimCommand());
     }
 
     public static void main(String[] argv) {
