@@ -65,7 +65,7 @@ public final class Simulation implements CheckContext {
                     this::fanOutFault, (host, incarnation) -> hosts.get(host).isAlive(incarnation)));
         }
         network = new SimNetwork(scheduler, root.derive("network"), topology.hostCount(), plan.network());
-        checkers.register(new VirtualTimeChecker(hosts));
+        checkers.register(new VirtualTimeChecker());
     }
 
     private void fanOutFault(DiskFaultEvent event) {

@@ -31,6 +31,8 @@ public final class SimHost {
     private Event wake;
     private long wakeAtNs;
     private long crashCount;
+    private long readAtTrueNs = -1;
+    private long lastReadingNs = Long.MIN_VALUE;
 
     public SimHost(int index, Scheduler scheduler, HostClock clock) {
         this.index = index;
@@ -120,14 +122,25 @@ public final class SimHost {
     }
 
     private void clockChanged() {
+        readAtTrueNs = -1;
         trace.record(TraceKind.HOST_CLOCK, scheduler.nowNs(), index, clockNs(), clock.driftPpb());
         disarm();
         arm();
     }
 
-    /** This host's clock reading now. */
+    /** This host's clock reading now; read once per virtual instant, and checked never to go back. */
     public long clockNs() {
-        return clock.hostNsAt(scheduler.nowNs());
+        long now = scheduler.nowNs();
+        if (now != readAtTrueNs) {
+            long reading = clock.hostNsAt(now);
+            if (reading < lastReadingNs) {
+                throw new IllegalStateException("host " + index + "'s monotonic clock went back from "
+                        + lastReadingNs + " to " + reading + " ns");
+            }
+            readAtTrueNs = now;
+            lastReadingNs = reading;
+        }
+        return lastReadingNs;
     }
 
     public HostClock clock() {
@@ -168,6 +181,9 @@ public final class SimHost {
     }
 
     private long dueTrueNs(HostTask task) {
+        if (task.deadlineHostNs <= clockNs()) {
+            return scheduler.nowNs();
+        }
         return Math.max(scheduler.nowNs(), clock.trueNsWhen(task.deadlineHostNs));
     }
 

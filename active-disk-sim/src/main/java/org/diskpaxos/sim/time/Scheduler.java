@@ -1,5 +1,6 @@
 package org.diskpaxos.sim.time;
 
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -7,13 +8,18 @@ import java.util.Objects;
  * Single-threaded; nothing here reads a real clock.
  *
  * <p>Invariants: {@link #nowNs()} never decreases; an event is never scheduled before now; events run one at a
- * time in (time, sequence) order; a cancelled event never runs and leaves the queue at once.
+ * time in (time, sequence) order; a cancelled event never runs.
+ *
+ * <p>Events for the current instant (most of them: results handed to a host loop, tasks due at once) skip the heap
+ * and wait in a FIFO; since they all have the current time and increasing sequence numbers, comparing the FIFO's
+ * head with the heap's keeps the (time, sequence) order exact.
  */
 public final class Scheduler {
     /** Limit on pending events; a run that exceeds it has a runaway producer. */
     public static final int PENDING_EVENTS_MAX = 8_000_000;
 
     private final IndexedHeap<Event> queue = new IndexedHeap<>(PENDING_EVENTS_MAX);
+    private final ArrayDeque<Event> nowQueue = new ArrayDeque<>();
     private final EventTrace trace;
     private long nowNs;
     private long nextSeq;
@@ -33,10 +39,6 @@ public final class Scheduler {
         return executedCount;
     }
 
-    public int pendingCount() {
-        return queue.size();
-    }
-
     public EventTrace trace() {
         return trace;
     }
@@ -48,12 +50,16 @@ public final class Scheduler {
             throw new IllegalArgumentException("event at " + timeNs + " ns is before now (" + nowNs
                     + " ns): virtual time never goes backwards");
         }
-        if (queue.size() >= PENDING_EVENTS_MAX - 1) {
+        if (queue.size() + nowQueue.size() >= PENDING_EVENTS_MAX - 1) {
             throw new IllegalStateException("more than " + PENDING_EVENTS_MAX + " pending events at "
                     + EventTrace.formatTime(nowNs) + ": a component schedules without bound");
         }
         Event event = new Event(this, timeNs, nextSeq++, action);
-        queue.add(event);
+        if (timeNs == nowNs) {
+            nowQueue.add(event);
+        } else {
+            queue.add(event);
+        }
         return event;
     }
 
@@ -68,14 +74,19 @@ public final class Scheduler {
      * @return whether an event ran
      */
     public boolean runNext(long untilNs) {
-        Event event = queue.peek();
+        Event event = next();
         if (event == null || event.key > untilNs) {
             return false;
         }
-        queue.poll();
+        if (event == nowQueue.peekFirst()) {
+            nowQueue.pollFirst();
+        } else {
+            queue.poll();
+        }
         if (event.key < nowNs) {
             throw new IllegalStateException("virtual time would go backwards: " + event.key + " < " + nowNs);
         }
+        event.ran = true;
         nowNs = event.key;
         executedCount++;
         trace.markEvent(nowNs);
@@ -83,15 +94,44 @@ public final class Scheduler {
         return true;
     }
 
-    /** Removes {@code event} from the queue; false if it already ran or was cancelled. */
+    /** The next event to run, without removing it: the earlier of the FIFO's and the heap's heads. */
+    private Event next() {
+        Event fifo = nowQueue.peekFirst();
+        while (fifo != null && fifo.cancelled) {
+            nowQueue.pollFirst();
+            fifo = nowQueue.peekFirst();
+        }
+        Event heap = queue.peek();
+        if (fifo == null) {
+            return heap;
+        }
+        if (heap == null || fifo.key < heap.key || (fifo.key == heap.key && fifo.seq < heap.seq)) {
+            return fifo;
+        }
+        return heap;
+    }
+
+    /** Cancels {@code event}; false if it already ran or was cancelled. */
     boolean cancel(Event event) {
-        return queue.remove(event);
+        if (event.ran || event.cancelled) {
+            return false;
+        }
+        event.cancelled = true;
+        if (event.isQueued()) {
+            queue.remove(event);
+        }
+        return true;
     }
 
     /** The time of the earliest pending event, or {@link Long#MAX_VALUE} when none. */
     public long nextEventTimeNs() {
-        Event event = queue.peek();
+        Event event = next();
         return event == null ? Long.MAX_VALUE : event.key;
+    }
+
+    /** Events waiting to run (cancelled ones in the current instant's FIFO may still be counted). */
+    public int pendingCount() {
+        return queue.size() + nowQueue.size();
     }
 
     /** Moves now forward to {@code timeNs} when no event is due before it (the end of a run). */

@@ -68,7 +68,7 @@ class CheckerTest {
 
     @Test
     void virtualTimeCheckerFailsWhenTimeGoesBack() {
-        VirtualTimeChecker checker = new VirtualTimeChecker(List.of());
+        VirtualTimeChecker checker = new VirtualTimeChecker();
         FakeContext context = new FakeContext();
         context.now = 10;
         checker.afterEvent(context);
