@@ -7,16 +7,22 @@ import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Turns seeds into JUnit 5 dynamic tests: one test per seed, named after it, failing with the seed's report
- * (violation, last events, reproduce command). Later modules copy this to run their protocols.
+ * (violation, last events, reproduce command). Later modules use it (or copy it) to sweep their protocols:
+ * <pre>
+ *   &#64;TestFactory
+ *   Stream&lt;DynamicTest&gt; within() {
+ *       return SimSeeds.sweep(MyProtocolWorkload.factory(), Tolerance.WITHIN, 1, 200, 500_000_000L);
+ *   }
+ * </pre>
  *
  * <p>System properties: {@code -Dsim.seed=N} runs only seed N (to replay a failure); {@code -Dsim.seeds=COUNT} and
  * {@code -Dsim.start=N} change the sweep.
  */
-final class SimSeeds {
+public final class SimSeeds {
     private SimSeeds() {
     }
 
-    static Stream<DynamicTest> sweep(WorkloadFactory factory, Tolerance tolerance, long start, int count,
+    public static Stream<DynamicTest> sweep(WorkloadFactory factory, Tolerance tolerance, long start, int count,
             long durationNs) {
         String only = System.getProperty("sim.seed");
         long first = only != null ? Long.parseLong(only) : Long.getLong("sim.start", start);

@@ -1,7 +1,7 @@
 package org.diskpaxos.sim.workload;
 
 import java.util.stream.Stream;
-import org.diskpaxos.sim.SimSeedsAccess;
+import org.diskpaxos.sim.SimSeeds;
 import org.diskpaxos.sim.fault.Tolerance;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -15,11 +15,11 @@ class DiskIoSeedsTest {
 
     @TestFactory
     Stream<DynamicTest> withinTolerance() {
-        return SimSeedsAccess.sweep(DiskIoWorkload.factory(), Tolerance.WITHIN, 1, 200, DURATION_NS);
+        return SimSeeds.sweep(DiskIoWorkload.factory(), Tolerance.WITHIN, 1, 200, DURATION_NS);
     }
 
     @TestFactory
     Stream<DynamicTest> beyondTolerance() {
-        return SimSeedsAccess.sweep(DiskIoWorkload.factory(), Tolerance.BEYOND, 1, 200, DURATION_NS);
+        return SimSeeds.sweep(DiskIoWorkload.factory(), Tolerance.BEYOND, 1, 200, DURATION_NS);
     }
 }
