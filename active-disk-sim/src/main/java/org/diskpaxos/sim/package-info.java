@@ -13,7 +13,9 @@
  * Each seed prints a line with its trace hash: the same seed and the same code give the same hash, event for
  * event. A failing seed prints the violation, the last events and the command that reproduces it, for example
  * {@code ./dplock sim --protocol disk-io --faults within --seed 42 --duration 300ms}; the exit code is 1. In JUnit,
- * a seed sweep is one dynamic test per seed ({@code DiskIoSeedsTest}); {@code -Dsim.seed=42} reruns one seed.
+ * a seed sweep is one dynamic test per seed ({@code SimSeeds}, used by {@code DiskIoSeedsTest}); one seed reruns
+ * with {@code mvn -pl active-disk-sim -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=DiskIoSeedsTest
+ * -Dsim.seed=42}.
  *
  * <h2>Plugging a protocol in</h2>
  * Implement {@link org.diskpaxos.sim.Workload} (topology, tolerance, checkers, per-host start, liveness) and a

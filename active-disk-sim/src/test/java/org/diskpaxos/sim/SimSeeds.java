@@ -32,8 +32,9 @@ public final class SimSeeds {
                 "seed " + seed + " " + tolerance.cliName(), () -> {
                     RunResult r = SimRunner.run(factory, options, seed, null);
                     if (!r.passed()) {
-                        throw new AssertionError(r.failureReport() + "\n  or: mvn -pl active-disk-sim test "
-                                + "-Dsim.seed=" + seed);
+                        throw new AssertionError(r.failureReport() + "\n  or: mvn -pl active-disk-sim -am test"
+                                + " -Dsurefire.failIfNoSpecifiedTests=false -Dtest=<this test class> -Dsim.seed="
+                                + seed);
                     }
                 }));
     }
