@@ -50,6 +50,26 @@ class SchedulerTest {
     }
 
     @Test
+    void eventsDueNowKeepSchedulingOrderWithEarlierOnesAndCanBeCancelled() {
+        List<String> ran = new ArrayList<>();
+        scheduler.at(10, () -> {
+            ran.add("a");
+            scheduler.at(10, () -> ran.add("d")); // due now: after b and c, which were scheduled earlier
+            Event cancelled = scheduler.at(10, () -> ran.add("never"));
+            assertTrue(cancelled.cancel());
+            assertFalse(cancelled.cancel());
+        });
+        scheduler.at(10, () -> ran.add("b"));
+        scheduler.at(10, () -> ran.add("c"));
+        scheduler.at(11, () -> ran.add("e"));
+        while (scheduler.runNext(Long.MAX_VALUE)) {
+            continue;
+        }
+        assertEquals(List.of("a", "b", "c", "d", "e"), ran);
+        assertEquals(0, scheduler.pendingCount());
+    }
+
+    @Test
     void schedulingInThePastIsRefused() {
         scheduler.at(100, () -> assertThrows(IllegalArgumentException.class, () -> scheduler.at(99, () -> { })));
         assertTrue(scheduler.runNext(Long.MAX_VALUE));
