@@ -1,0 +1,60 @@
+package org.diskpaxos.sim.fault;
+
+import java.util.List;
+import org.diskpaxos.sim.Topology;
+
+/**
+ * What a protocol claims to survive, in terms the fault planner can count:
+ * <ul>
+ *   <li>{@code faultyDisksMax}: disks that may corrupt data (bit flips, misdirected I/O) or stop answering for
+ *       good; and, per host, the disks it may be cut off from plus the faulty ones. Disk Paxos: a minority.</li>
+ *   <li>{@code hostGroups}: per group of hosts, how many may be faulty: stay crashed or isolated after the heal.
+ *       Active Disk Paxos will put its agents in a group with a minority bound; clients may all but one fail.</li>
+ *   <li>{@code timing}: the clock and pause bounds that lease timing relies on.</li>
+ * </ul>
+ * Everything else a plan injects (latency, stalls with late completions, reported I/O errors and torn writes,
+ * lost unsynced writes on power loss, crashes followed by restarts, partitions that heal) is allowed in any
+ * amount, on any component, before the heal time. Within tolerance, what outlasts the heal is bounded so that
+ * the liveness phase (heal to end) can be demanded: latency and stalls are short against it.
+ */
+public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, TimingBounds timing) {
+
+    /** A contiguous range of host indices, of which at most {@code faultyMax} may be faulty. */
+    public record HostGroup(String name, int firstHost, int hostCount, int faultyMax) {
+        public HostGroup {
+            if (firstHost < 0 || hostCount < 1 || faultyMax < 0 || faultyMax > hostCount) {
+                throw new IllegalArgumentException("bad host group " + name);
+            }
+        }
+
+        public boolean contains(int host) {
+            return host >= firstHost && host < firstHost + hostCount;
+        }
+    }
+
+    public ToleranceSpec {
+        hostGroups = List.copyOf(hostGroups);
+        if (faultyDisksMax < 0 || timing == null) {
+            throw new IllegalArgumentException("faulty disks must be >= 0 and timing bounds given");
+        }
+    }
+
+    /**
+     * Disk Paxos' claim: fewer than half the disks faulty, any host but one may fail, default timing bounds.
+     */
+    public static ToleranceSpec diskMajority(Topology topology) {
+        int hosts = topology.hostCount();
+        return new ToleranceSpec((topology.diskCount() - 1) / 2,
+                List.of(new HostGroup("hosts", 0, hosts, hosts - 1)), TimingBounds.DEFAULT);
+    }
+
+    /** The group {@code host} belongs to; null when none. */
+    public HostGroup groupOf(int host) {
+        for (HostGroup g : hostGroups) {
+            if (g.contains(host)) {
+                return g;
+            }
+        }
+        return null;
+    }
+}
