@@ -4,7 +4,7 @@ package org.diskpaxos.paxos.core;
 public sealed interface BallotResult {
 
     /** Phase 0 read this process's own block on a majority; the ballot can begin. */
-    record Recovered(DBlock dblock) implements BallotResult {
+    record Recovered(BallotBlock dblock) implements BallotResult {
     }
 
     /**

@@ -60,7 +60,7 @@ public final class DiskBallot {
     private final int hostId;
     private final long lver;
 
-    private DBlock dblock;
+    private BallotBlock dblock;
     private boolean recovered;
 
     private final long[] writeInFlight;
@@ -92,7 +92,7 @@ public final class DiskBallot {
         this.diskCount = diskCount;
         this.hostId = hostId;
         this.lver = lver;
-        this.dblock = DBlock.initial(lver);
+        this.dblock = BallotBlock.initial(lver);
         this.writeInFlight = new long[diskCount];
         Arrays.fill(writeInFlight, NO_IO);
         this.diskState = new DiskState[diskCount];
@@ -135,7 +135,7 @@ public final class DiskBallot {
         startOp(Op.RECOVER);
         bestBal = 0;
         bestInp = Inp.NONE;
-        dblock = DBlock.initial(lver);
+        dblock = BallotBlock.initial(lver);
         for (int d = 0; d < diskCount; d++) {
             long ioId = nextIoId++;
             expectedIoId[d] = ioId;
@@ -178,7 +178,7 @@ public final class DiskBallot {
         if (dblock.bal() == mbal && !dblock.inp().equals(inp)) {
             throw new IllegalStateException("ballot " + mbal + " already wrote " + dblock.inp() + ", not " + inp);
         }
-        dblock = new DBlock(mbal, mbal, inp, lver);
+        dblock = new BallotBlock(mbal, mbal, inp, lver);
         startPhase(Op.WRITE, out);
     }
 
@@ -217,7 +217,7 @@ public final class DiskBallot {
      * The blocks of disk {@code disk} were read: {@code blocks[i]} is the block of host id {@code i + 1}; every block
      * decoded with a valid checksum (the driver reports a disk with a corrupt block through {@link #onReadFailed}).
      */
-    public void onBlocksRead(long ioId, int disk, DBlock[] blocks, List<DiskIo> out) {
+    public void onBlocksRead(long ioId, int disk, BallotBlock[] blocks, List<DiskIo> out) {
         if (!expecting(ioId, disk) || op == Op.RECOVER) {
             ignoredCompletions++;
             return;
@@ -226,7 +226,7 @@ public final class DiskBallot {
             if (i + 1 == hostId) {
                 continue;
             }
-            DBlock bk = blocks[i];
+            BallotBlock bk = blocks[i];
             if (bk.lver() < lver) {
                 continue;
             }
@@ -247,7 +247,7 @@ public final class DiskBallot {
     }
 
     /** Phase 0: this process's own block on disk {@code disk}. */
-    public void onOwnBlockRead(long ioId, int disk, DBlock own, List<DiskIo> out) {
+    public void onOwnBlockRead(long ioId, int disk, BallotBlock own, List<DiskIo> out) {
         if (!expecting(ioId, disk) || op != Op.RECOVER) {
             ignoredCompletions++;
             return;
@@ -341,8 +341,8 @@ public final class DiskBallot {
         }
         switch (op) {
             case RECOVER -> {
-                dblock = bestBal == 0 ? DBlock.initial(lver).withMbal(dblock.mbal())
-                        : new DBlock(dblock.mbal(), bestBal, bestInp, lver);
+                dblock = bestBal == 0 ? BallotBlock.initial(lver).withMbal(dblock.mbal())
+                        : new BallotBlock(dblock.mbal(), bestBal, bestInp, lver);
                 recovered = true;
                 finish(new BallotResult.Recovered(dblock), out);
             }
@@ -401,7 +401,7 @@ public final class DiskBallot {
     // Observers
 
     /** This process's current block (what it last wrote or is writing). */
-    public DBlock dblock() {
+    public BallotBlock dblock() {
         return dblock;
     }
 
@@ -435,24 +435,32 @@ public final class DiskBallot {
         return nextIoId - ioId;
     }
 
+    /** Whether the read {@code ioId} on {@code disk} is still awaited; a completion of any other is ignored. */
+    public boolean awaitsRead(long ioId, int disk) {
+        return expecting(ioId, disk);
+    }
+
     /** Completions that arrived for I/O the core no longer waited for. */
     public long ignoredCompletions() {
         return ignoredCompletions;
     }
 
     /**
-     * Everything that determines future behaviour, for model checkers' visited sets. I/O ids are included
-     * relative to {@code nextIoId} so that equal behaviour hashes equal.
+     * Appends what determines future behaviour apart from per-disk state, for model checkers' visited sets.
+     * Together with {@link #appendDiskKey} for every disk it identifies the state up to the naming of I/O ids
+     * (which are rendered as {@link #ioIdAge ages}) and up to a permutation of the disks.
      */
-    public List<Object> stateKey() {
-        long[] inFlight = new long[diskCount];
-        long[] expected = new long[diskCount];
-        for (int d = 0; d < diskCount; d++) {
-            inFlight[d] = writeInFlight[d] == NO_IO ? NO_IO : nextIoId - writeInFlight[d];
-            expected[d] = expectedIoId[d] == NO_IO ? NO_IO : nextIoId - expectedIoId[d];
-        }
-        return List.of(dblock, recovered, op, Arrays.toString(diskState), Arrays.toString(inFlight),
-                Arrays.toString(expected), doneCount, failedCount, bestBal, bestInp);
+    public void appendGlobalKey(StringBuilder key) {
+        key.append(dblock.mbal()).append(',').append(dblock.bal()).append(',').append(dblock.inp()).append(',')
+                .append(recovered ? 'R' : 'r').append(op.ordinal()).append(',').append(doneCount).append(',')
+                .append(failedCount).append(',').append(bestBal).append(',').append(bestInp);
+    }
+
+    /** Appends the state of disk {@code disk}; see {@link #appendGlobalKey}. */
+    public void appendDiskKey(StringBuilder key, int disk) {
+        key.append(diskState[disk].ordinal()).append(',')
+                .append(writeInFlight[disk] == NO_IO ? NO_IO : nextIoId - writeInFlight[disk]).append(',')
+                .append(expectedIoId[disk] == NO_IO ? NO_IO : nextIoId - expectedIoId[disk]);
     }
 
     @Override

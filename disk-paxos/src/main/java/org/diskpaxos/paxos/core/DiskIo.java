@@ -7,7 +7,7 @@ package org.diskpaxos.paxos.core;
 public sealed interface DiskIo {
 
     /** Write {@code block} to this process's own sector on disk {@code disk}. */
-    record WriteBlock(long ioId, int disk, DBlock block) implements DiskIo {
+    record WriteBlock(long ioId, int disk, BallotBlock block) implements DiskIo {
     }
 
     /** Read every process's block on disk {@code disk} (one contiguous read of the block area). */

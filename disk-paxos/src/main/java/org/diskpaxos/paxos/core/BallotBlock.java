@@ -1,7 +1,8 @@
 package org.diskpaxos.paxos.core;
 
 /**
- * One process's block for one consensus instance, the paper's {@code dblock}: what it writes to its own sector on
+ * One process's block for one consensus instance, the paper's {@code dblock} (named apart from the on-disk codec's
+ * {@code Dblock}, which also carries sanlock's flags): what it writes to its own sector on
  * every disk and what others read there.
  *
  * <p>Invariants (the paper's HInv2, checked on construction): {@code mbal >= bal}; {@code bal == 0} exactly when
@@ -13,9 +14,9 @@ package org.diskpaxos.paxos.core;
  * @param inp  the value written in ballot {@code bal}
  * @param lver the consensus instance (lease version) this block belongs to
  */
-public record DBlock(long mbal, long bal, Inp inp, long lver) {
+public record BallotBlock(long mbal, long bal, Inp inp, long lver) {
 
-    public DBlock {
+    public BallotBlock {
         if (mbal < 0 || bal < 0 || lver < 0) {
             throw new IllegalArgumentException("negative field in dblock " + mbal + "/" + bal + "/" + lver);
         }
@@ -28,8 +29,8 @@ public record DBlock(long mbal, long bal, Inp inp, long lver) {
     }
 
     /** The initial block of instance {@code lver}: nothing begun, nothing written. */
-    public static DBlock initial(long lver) {
-        return new DBlock(0, 0, Inp.NONE, lver);
+    public static BallotBlock initial(long lver) {
+        return new BallotBlock(0, 0, Inp.NONE, lver);
     }
 
     /** Whether fields that must hold for a block to be well formed hold; for blocks decoded from disk. */
@@ -37,8 +38,8 @@ public record DBlock(long mbal, long bal, Inp inp, long lver) {
         return mbal >= 0 && bal >= 0 && lver >= 0 && bal <= mbal && (bal == 0) == (inp == 0);
     }
 
-    public DBlock withMbal(long newMbal) {
-        return new DBlock(newMbal, bal, inp, lver);
+    public BallotBlock withMbal(long newMbal) {
+        return new BallotBlock(newMbal, bal, inp, lver);
     }
 
     @Override
