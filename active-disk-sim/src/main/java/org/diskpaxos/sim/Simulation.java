@@ -9,6 +9,7 @@ import org.diskpaxos.sim.check.CheckContext;
 import org.diskpaxos.sim.check.CheckerRegistry;
 import org.diskpaxos.sim.check.InvariantViolation;
 import org.diskpaxos.sim.check.VirtualTimeChecker;
+import org.diskpaxos.sim.disk.CrashDropDisk;
 import org.diskpaxos.sim.disk.DiskFaultEvent;
 import org.diskpaxos.sim.disk.DiskFaultListener;
 import org.diskpaxos.sim.disk.SimDisk;
@@ -62,7 +63,17 @@ public final class Simulation implements CheckContext {
         }
         for (int d = 0; d < topology.diskCount(); d++) {
             disks.add(new SimDisk(d, topology.diskGeometry(), plan.disks().get(d), scheduler, root.derive("disk", d),
-                    this::fanOutFault, (host, incarnation) -> hosts.get(host).isAlive(incarnation)));
+                    this::fanOutFault, new CrashDropDisk.HostLiveness() {
+                        @Override
+                        public boolean isAlive(int host, int incarnation) {
+                            return hosts.get(host).isAlive(incarnation);
+                        }
+
+                        @Override
+                        public boolean restartedSince(int host, int incarnation) {
+                            return hosts.get(host).incarnation() > incarnation;
+                        }
+                    }));
         }
         network = new SimNetwork(scheduler, root.derive("network"), topology.hostCount(), plan.network());
         checkers.register(new VirtualTimeChecker());

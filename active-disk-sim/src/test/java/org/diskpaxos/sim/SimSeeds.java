@@ -32,7 +32,7 @@ public final class SimSeeds {
                 "seed " + seed + " " + tolerance.cliName(), () -> {
                     RunResult r = SimRunner.run(factory, options, seed, null);
                     if (!r.passed()) {
-                        throw new AssertionError(r.failureReport() + "\n  or: mvn -pl active-disk-sim -am test"
+                        throw new AssertionError(r.failureReport() + "\n  or: mvn -pl <this module> -am test"
                                 + " -Dsurefire.failIfNoSpecifiedTests=false -Dtest=<this test class> -Dsim.seed="
                                 + seed);
                     }

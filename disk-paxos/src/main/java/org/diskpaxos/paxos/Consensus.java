@@ -29,7 +29,8 @@ public final class Consensus<V> {
     private final int backoffDoublingsMax;
 
     /**
-     * @param backoffSlotNs       the first backoff window; about the duration of one ballot
+     * @param backoffSlotNs       the smallest first backoff window; the window is at least as long as the last
+     *                            attempt took, so it adapts to slow disks
      * @param backoffDoublingsMax the window doubles after each failed attempt, at most this many times
      */
     public Consensus(EventLoop loop, RandomSource random, long backoffSlotNs, int backoffDoublingsMax) {
@@ -77,6 +78,8 @@ public final class Consensus<V> {
         private final RankedRegister.Callback<Decision<V>> done;
         private int attempts;
         private int unavailableInARow;
+        private long attemptStartNs;
+        private long lastAttemptNs;
 
         Proposal(RankedRegister<V> register, V own, RankedRegister.Callback<Decision<V>> done) {
             this.register = register;
@@ -86,6 +89,7 @@ public final class Consensus<V> {
 
         void attempt(Rank rank) {
             attempts++;
+            attemptStartNs = loop.nowNs();
             register.rrRead(rank, read -> {
                 if (read instanceof RankedRegister.ReadValue<V> rv) {
                     unavailableInARow = 0;
@@ -124,8 +128,14 @@ public final class Consensus<V> {
                 done.done(new Decision.Failed<>("no decision after " + attempts + " attempts"));
                 return;
             }
+            // The slot is about one attempt (Chockler, Malkhi and Reiter): the configured floor, or as long as the
+            // last attempt took when the disks are slower than that.
+            // The window doubles per failed attempt up to the configured cap, but is never shorter than one slot.
+            lastAttemptNs = loop.nowNs() - attemptStartNs;
+            long capNs = backoffSlotNs << backoffDoublingsMax;
+            long slotNs = Math.max(backoffSlotNs, Math.min(lastAttemptNs, capNs));
             int doublings = Math.min(attempts - 1, backoffDoublingsMax);
-            long windowNs = backoffSlotNs << doublings;
+            long windowNs = Math.max(slotNs, Math.min(slotNs << doublings, capNs));
             loop.schedule(random.nextLong(windowNs), () -> attempt(next));
         }
     }

@@ -64,6 +64,20 @@ public final class MemoryMedium implements DiskStage {
         return image.clone();
     }
 
+    /**
+     * Writes initial content at {@code offsetBytes} (sector-aligned) directly, as a format tool would before the
+     * hosts start: for a workload's {@code install} step, not during a run.
+     */
+    public void format(long offsetBytes, byte[] content) {
+        int sector = geometry.sectorSizeBytes();
+        if (offsetBytes < 0 || offsetBytes % sector != 0 || content.length % sector != 0
+                || offsetBytes + content.length > image.length) {
+            throw new IllegalArgumentException("disk " + diskIndex + ": cannot format " + content.length
+                    + " bytes at " + offsetBytes);
+        }
+        System.arraycopy(content, 0, image, (int) offsetBytes, content.length);
+    }
+
     /** Overwrites sector {@code sectorIndex} directly (test set-up and power-loss corruption only). */
     void poke(long sectorIndex, byte[] content) {
         System.arraycopy(content, 0, image, (int) (sectorIndex * geometry.sectorSizeBytes()), content.length);

@@ -7,13 +7,27 @@ package org.diskpaxos.sim.disk;
  * sectors' data.
  */
 public final class MisdirectDisk extends DiskDecorator implements Healable {
+    /**
+     * Which I/O goes astray. A disk that misdirects both can answer a read with a stale copy that an earlier
+     * misdirected write left elsewhere: a valid-looking old block that no checksum or self-identification can
+     * tell from the current one (a stale replay, a Byzantine fault). Protocols that detect misdirection but not
+     * replays declare it in their tolerance, and the planner then picks one direction per disk.
+     */
+    public enum Mode { READS, WRITES, BOTH }
+
+    private final Mode mode;
     /** Limit on how far an I/O strays. */
     public static final int SECTORS_MAX_LIMIT = 1 << 16;
     private double probability;
     private final int sectorsMax;
 
     public MisdirectDisk(DiskStage next, DiskEnv env, double probability, int sectorsMax) {
+        this(next, env, probability, sectorsMax, Mode.BOTH);
+    }
+
+    public MisdirectDisk(DiskStage next, DiskEnv env, double probability, int sectorsMax, Mode mode) {
         super("misdirect", next, env);
+        this.mode = mode;
         requireProbability(probability, "misdirect probability");
         if (sectorsMax < 1 || sectorsMax > SECTORS_MAX_LIMIT) {
             throw new IllegalArgumentException("misdirect distance must be in [1, " + SECTORS_MAX_LIMIT + "] sectors");
@@ -24,7 +38,12 @@ public final class MisdirectDisk extends DiskDecorator implements Healable {
 
     @Override
     public void submit(DiskRequest request, DiskReply reply) {
-        if (request.kind() == DiskRequest.Kind.SYNC || !prng.chance(probability)) {
+        boolean eligible = switch (request.kind()) {
+            case READ -> mode != Mode.WRITES;
+            case WRITE -> mode != Mode.READS;
+            default -> false;
+        };
+        if (!eligible || !prng.chance(probability)) {
             next.submit(request, reply);
             return;
         }

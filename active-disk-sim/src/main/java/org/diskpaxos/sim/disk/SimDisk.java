@@ -52,7 +52,8 @@ public final class SimDisk {
             s = healable(new BitFlipDisk(s, env, faults.bitFlipReadProbability(), faults.bitFlipWriteProbability()));
         }
         if (faults.misdirectProbability() > 0) {
-            s = healable(new MisdirectDisk(s, env, faults.misdirectProbability(), faults.misdirectSectorsMax()));
+            s = healable(new MisdirectDisk(s, env, faults.misdirectProbability(), faults.misdirectSectorsMax(),
+                    faults.misdirectMode()));
         }
         if (faults.tornWriteProbability() > 0) {
             s = healable(new TornWriteDisk(s, env, faults.tornWriteProbability()));
@@ -60,9 +61,7 @@ public final class SimDisk {
         if (faults.errorProbability() > 0) {
             s = healable(new ErrorDisk(s, env, faults.errorProbability()));
         }
-        if (faults.crashDropProbability() > 0) {
-            s = new CrashDropDisk(s, env, liveness, faults.crashDropProbability());
-        }
+        s = new CrashDropDisk(s, env, liveness, faults.crashDropProbability());
         if (faults.stallProbability() > 0) {
             s = healable(new StallDisk(s, env, faults.stallProbability(), faults.stallNsMin(), faults.stallNsMax()));
         }

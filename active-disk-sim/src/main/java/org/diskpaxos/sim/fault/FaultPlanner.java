@@ -8,6 +8,7 @@ import org.diskpaxos.sim.Prng;
 import org.diskpaxos.sim.Topology;
 import org.diskpaxos.sim.disk.DiskFaults;
 import org.diskpaxos.sim.disk.LatencyModel;
+import org.diskpaxos.sim.disk.MisdirectDisk;
 import org.diskpaxos.sim.disk.PowerLossMode;
 import org.diskpaxos.sim.net.LinkFaults;
 
@@ -192,7 +193,9 @@ public final class FaultPlanner {
             f = f.withTornWrites(prng.nextDouble(0.02, 0.3));
         }
         if (faulty) {
-            f = f.withMisdirection(prng.chance(0.6) ? prng.nextDouble(0.001, 0.02) : 0, prng.nextInt(1, 9));
+            MisdirectDisk.Mode mode = spec.staleReplays() ? MisdirectDisk.Mode.BOTH
+                    : prng.chance(0.5) ? MisdirectDisk.Mode.READS : MisdirectDisk.Mode.WRITES;
+            f = f.withMisdirection(prng.chance(0.6) ? prng.nextDouble(0.001, 0.02) : 0, prng.nextInt(1, 9), mode);
             boolean anyFlip = prng.chance(0.7) || f.misdirectProbability() == 0;
             if (anyFlip) {
                 f = f.withBitFlips(prng.nextDouble(0.001, 0.02), prng.nextDouble(0.001, 0.02));
@@ -236,7 +239,9 @@ public final class FaultPlanner {
         }
         int powerLosses = writeCache && on(0.6) ? prng.nextInt(1, 4) : 0;
         for (int i = 0; i < powerLosses; i++) {
-            events.add(new TimedFault.PowerLoss(disk, timeBeforeHeal(), prng.pick(List.of(PowerLossMode.values()))));
+            List<PowerLossMode> modes = spec.atomicSectors() && !faulty
+                    ? List.of(PowerLossMode.DROP_ALL, PowerLossMode.DROP_SOME) : List.of(PowerLossMode.values());
+            events.add(new TimedFault.PowerLoss(disk, timeBeforeHeal(), prng.pick(modes)));
         }
     }
 

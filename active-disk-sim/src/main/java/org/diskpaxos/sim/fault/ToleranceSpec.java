@@ -11,13 +11,22 @@ import org.diskpaxos.sim.Topology;
  *   <li>{@code hostGroups}: per group of hosts, how many may be faulty: stay crashed or isolated after the heal.
  *       Active Disk Paxos will put its agents in a group with a minority bound; clients may all but one fail.</li>
  *   <li>{@code timing}: the clock and pause bounds that lease timing relies on.</li>
+ *   <li>{@code staleReplays}: whether the protocol survives faulty disks answering a read with a stale copy of
+ *       the right block (misdirected reads and writes on one disk, see {@link
+ *       org.diskpaxos.sim.disk.MisdirectDisk.Mode}). When it does not, each faulty disk misdirects reads or
+ *       writes, never both; this holds within and beyond tolerance, since beyond tolerance only the number of
+ *       faulty components grows, not the kinds of fault.</li>
+ *   <li>{@code atomicSectors}: whether the protocol relies on a sector write being atomic across power loss (the
+ *       sector holds the old or the new content, never garbage), as sanlock and Disk Paxos do. When it does, a
+ *       power loss leaves garbage in a cached sector only on a faulty disk.</li>
  * </ul>
  * Everything else a plan injects (latency, stalls with late completions, reported I/O errors and torn writes,
  * lost unsynced writes on power loss, crashes followed by restarts, partitions that heal) is allowed in any
  * amount, on any component, before the heal time. Within tolerance, what outlasts the heal is bounded so that
  * the liveness phase (heal to end) can be demanded: latency and stalls are short against it.
  */
-public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, TimingBounds timing) {
+public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, TimingBounds timing,
+        boolean staleReplays, boolean atomicSectors) {
 
     /** A contiguous range of host indices, of which at most {@code faultyMax} may be faulty. */
     public record HostGroup(String name, int firstHost, int hostCount, int faultyMax) {
@@ -45,7 +54,17 @@ public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, Timi
     public static ToleranceSpec diskMajority(Topology topology) {
         int hosts = topology.hostCount();
         return new ToleranceSpec((topology.diskCount() - 1) / 2,
-                List.of(new HostGroup("hosts", 0, hosts, hosts - 1)), TimingBounds.DEFAULT);
+                List.of(new HostGroup("hosts", 0, hosts, hosts - 1)), TimingBounds.DEFAULT, true, false);
+    }
+
+    /** This spec, claiming (or not) to survive stale replays. */
+    public ToleranceSpec withStaleReplays(boolean survives) {
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, survives, atomicSectors);
+    }
+
+    /** This spec, relying (or not) on sector writes being atomic across power loss. */
+    public ToleranceSpec withAtomicSectors(boolean relies) {
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, relies);
     }
 
     /** The group {@code host} belongs to; null when none. */

@@ -130,12 +130,16 @@ public final class DiskBallot {
     // ---------------------------------------------------------------------------------------------------------
     // Operations
 
-    /** Phase 0: reads this process's own block on every disk; ends with {@link BallotResult.Recovered}. */
+    /**
+     * Phase 0: reads this process's own block on every disk; ends with {@link BallotResult.Recovered}. Call it on a
+     * new core (whose block is the initial one), or again after it ended {@link BallotResult.Unavailable}.
+     */
     public void recover(List<DiskIo> out) {
         startOp(Op.RECOVER);
-        bestBal = 0;
-        bestInp = Inp.NONE;
-        dblock = BallotBlock.initial(lver);
+        // A retry after a failed recovery keeps what the failed one read: the largest of more of this process's
+        // own blocks is as good as the largest of a majority, and mbal must not go back.
+        bestBal = dblock.bal();
+        bestInp = dblock.inp();
         for (int d = 0; d < diskCount; d++) {
             long ioId = nextIoId++;
             expectedIoId[d] = ioId;
@@ -220,6 +224,11 @@ public final class DiskBallot {
     public void onBlocksRead(long ioId, int disk, BallotBlock[] blocks, List<DiskIo> out) {
         if (!expecting(ioId, disk) || op == Op.RECOVER) {
             ignoredCompletions++;
+            return;
+        }
+        if (hostId <= blocks.length && !blocks[hostId - 1].equals(dblock)) {
+            failDisk(disk, "this host's own block reads back as " + blocks[hostId - 1] + ", not the " + dblock
+                    + " it wrote: a lost or misdirected write, or another process using host id " + hostId, out);
             return;
         }
         for (int i = 0; i < blocks.length; i++) {

@@ -15,7 +15,8 @@ import org.diskpaxos.paxos.RankedRegister;
  * failures, timeouts with late completions and process crashes, for a few proposers over a few disks deciding one
  * instance. Breadth-first over states, with a visited set keyed on everything that determines future behaviour.
  *
- * <p>The disk model is the paper's: each (disk, process) block is read and written atomically. An I/O is issued,
+ * <p>The disk model is the paper's, plus a lying disk (an I/O failure may be a write acknowledged but never
+ * landed, as a lost or misdirected write is): each (disk, process) block is read and written atomically. An I/O is issued,
  * then takes effect (a write lands; a read takes its snapshot), then its completion is delivered; any other event
  * may come between those steps. A write in flight when its process crashes either lands at the crash or never does
  * (a restarted process's storage stack has drained or dropped the old I/O: see {@link DiskBallot}).
@@ -49,7 +50,9 @@ final class DiskBallotModelCheck {
         /** sanlock's run_ballot: the phase-1 write zeroes bal and inp on disk. */
         ZERO_BAL_ON_PHASE1,
         /** A restarted process skips phase 0: it sees its own blocks as initial. */
-        NO_RECOVERY
+        NO_RECOVERY,
+        /** A phase counts a disk without checking that the process's own write is there. */
+        NO_OWN_BLOCK_CHECK
     }
 
     private static final long LVER = 1;
@@ -441,13 +444,6 @@ final class DiskBallotModelCheck {
         return next;
     }
 
-    /** What a read of all blocks shows: the reader's own block is masked, as the core never looks at it. */
-    private static BallotBlock[] othersOnly(BallotBlock[] blocks, int reader) {
-        BallotBlock[] copy = blocks.clone();
-        copy[reader] = BallotBlock.initial(0);
-        return copy;
-    }
-
     /**
      * A write lands and its success is delivered in one step: between the two, only the writer's own view differs,
      * and the writer can be slow to act on the delivery anyway. A timed-out write may land before or after its
@@ -471,6 +467,12 @@ final class DiskBallotModelCheck {
                     deliverWrite(n, x, DiskBallot.WriteStatus.FAILED);
                     next.add(n);
                 }
+                // A lying disk: the write is acknowledged but never lands (lost or misdirected).
+                World lost = w.copy();
+                lost.ioFailures++;
+                lost.pending.remove(k);
+                deliverWrite(lost, x, DiskBallot.WriteStatus.OK);
+                next.add(lost);
             }
             if (w.timeouts < bounds.timeoutsMax()) {
                 for (boolean land : new boolean[] {false, true}) {
@@ -509,7 +511,11 @@ final class DiskBallotModelCheck {
         List<DiskIo> out = new ArrayList<>();
         DiskBallot core = n.procs[x.process].core;
         if (x.kind == Pending.Kind.READ_ALL) {
-            core.onBlocksRead(x.ioId, x.disk, othersOnly(w.disk[x.disk], x.process), out);
+            BallotBlock[] snapshot = w.disk[x.disk].clone();
+            if (mutation == Mutation.ZERO_BAL_ON_PHASE1 || mutation == Mutation.NO_OWN_BLOCK_CHECK) {
+                snapshot[x.process] = core.dblock(); // sanlock zeroes its in-memory block too; or: look away
+            }
+            core.onBlocksRead(x.ioId, x.disk, snapshot, out);
         } else {
             core.onOwnBlockRead(x.ioId, x.disk,
                     mutation == Mutation.NO_RECOVERY ? BallotBlock.initial(0) : w.disk[x.disk][x.process], out);

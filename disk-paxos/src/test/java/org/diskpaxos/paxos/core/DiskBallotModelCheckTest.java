@@ -45,8 +45,13 @@ class DiskBallotModelCheckTest {
     }
 
     @Test
-    void twoProposersThreeDisksWithAnIoFailureAndATimeout() {
-        assertSafe(new Bounds(2, 3, 1, 0, 1, 1));
+    void twoProposersThreeDisksWithAnIoFailureOrALostWrite() {
+        assertSafe(new Bounds(2, 3, 1, 0, 1, 0));
+    }
+
+    @Test
+    void twoProposersThreeDisksWithATimeoutAndLateCompletion() {
+        assertSafe(new Bounds(2, 3, 1, 0, 0, 1));
     }
 
     @Test
@@ -80,9 +85,21 @@ class DiskBallotModelCheckTest {
     }
 
     @Test
+    void countingADiskWithoutReadingBackTheOwnWriteBreaksSafetyWhenAWriteIsLost() {
+        Report r = check(new Bounds(2, 3, 1, 0, 1, 0), Mutation.NO_OWN_BLOCK_CHECK);
+        assertNotNull(r.violation(), "the checker missed the lost write");
+    }
+
+    @Test
     @Tag("long")
     void twoProposersThreeDisksTwoBallots() {
         assertSafe(new Bounds(2, 3, 2, 0, 0, 0));
+    }
+
+    @Test
+    @Tag("long")
+    void twoProposersThreeDisksWithAnIoFailureAndATimeout() {
+        assertSafe(new Bounds(2, 3, 1, 0, 1, 1));
     }
 
     @Test
