@@ -102,6 +102,21 @@ public final class DblockStamp {
         return sector;
     }
 
+    /**
+     * Stamps the blank dblock of hosts {@code 1..numHosts} in a resource area image (from {@link AreaInit#resource}),
+     * so that readers can require stamps ({@link #stampedBlankSector}). sanlock reads the result exactly as the
+     * unstamped image: it never looks at these bytes.
+     */
+    public static void stampBlankDblocks(byte[] area, AreaGeometry geometry, long numHosts, long areaId) {
+        ByteBuffer buffer = ByteBuffer.wrap(area);
+        for (long h = 1; h <= numHosts; h++) {
+            int at = geometry.resourceDblockOffsetBytes(h);
+            if (DblockDescriptor.decode(buffer, at).verdict() == Verdict.BLANK) {
+                stamp(buffer, at, h, areaId);
+            }
+        }
+    }
+
     private static int crc(ByteBuffer sector, int sectorOffset) {
         CRC32C crc = new CRC32C();
         ByteBuffer view = sector.duplicate();

@@ -1,0 +1,317 @@
+package org.diskpaxos.paxos.disk;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.diskpaxos.blockdev.async.AsyncBlockDevice;
+import org.diskpaxos.blockdev.async.EventLoop;
+import org.diskpaxos.blockdev.async.IoBuffer;
+import org.diskpaxos.blockdev.async.IoResult;
+import org.diskpaxos.paxos.Consensus;
+import org.diskpaxos.paxos.RandomSource;
+import org.diskpaxos.paxos.Rank;
+import org.diskpaxos.paxos.RankedRegister;
+import org.diskpaxos.paxos.core.Inp;
+import org.diskpaxos.paxos.ondisk.AreaCheck;
+import org.diskpaxos.paxos.ondisk.AreaExpectation;
+import org.diskpaxos.paxos.ondisk.AreaValidator;
+import org.diskpaxos.paxos.ondisk.LeaderRecord;
+import org.diskpaxos.paxos.ondisk.LeaderRecordDescriptor;
+import org.diskpaxos.paxos.ondisk.ModeBlock;
+import org.diskpaxos.paxos.ondisk.Verdict;
+
+/**
+ * One resource's paxos lease area on {@code n} disks, as one process uses it: sanlock's leader record (the cached
+ * outcome of the latest consensus instance) and consensus instances numbered by {@code lver}, each decided by
+ * {@link Consensus} over a {@link DiskRankedRegister}. The lease layer builds acquire and release on these
+ * primitives; {@link #acquire} is the plain "decide the next instance and record it" sequence.
+ *
+ * <h2>The leader record is a hint; consensus is the truth</h2>
+ * Leaders are written by whoever decided an instance, to all disks, and succeed on a majority. Disks may disagree
+ * (a writer crashed half way, a late write of an older leader landed), so {@link #readLeader} takes the newest valid
+ * leader: the highest {@code lver}, and for equal {@code lver} a free one (a release follows the acquire of the
+ * same instance). A stale leader costs at most a consensus round that finds the next instance already decided —
+ * never a wrong owner, since every instance's value comes from consensus.
+ *
+ * <h2>Bad areas</h2>
+ * A disk whose area is not this resource (blank, another lockspace or resource, another sector size, area size or
+ * host count, an unknown version, a cleared lease) is a configuration error: every operation fails with a message
+ * naming the disk and offset, and nothing is written. A disk that fails I/O or holds a corrupt leader counts as
+ * failed; a minority of failed disks is survived; a majority yields an error after the operation deadline.
+ */
+public final class DiskPaxosResource {
+
+    /** Instances one {@link #acquire} may find superseded before it gives up. */
+    public static final int SUPERSEDED_MAX = 16;
+
+    /** Where the area is on one disk. */
+    public record Disk(AsyncBlockDevice device, long areaOffsetBytes, boolean syncAfterWrite) {
+    }
+
+    /**
+     * @param ioTimeoutNs      per-I/O timeout
+     * @param opDeadlineNs     per ranked-register operation deadline
+     * @param backoffSlotNs    the consensus backoff floor
+     * @param requireStamps    whether every dblock must carry a {@code DblockStamp} (areas formatted by dplock)
+     */
+    public record Options(long ioTimeoutNs, long opDeadlineNs, long backoffSlotNs, boolean requireStamps) {
+    }
+
+    /** The outcome of reading the leader records. */
+    public sealed interface LeaderRead {
+        /** The newest valid leader; {@code disksValid} of the disks held a valid one. */
+        record Leader(LeaderRecord leader, int disksValid, List<String> problems) implements LeaderRead {
+        }
+
+        /** A disk does not hold this resource's area: a configuration error. Nothing was written. */
+        record WrongArea(String message) implements LeaderRead {
+        }
+
+        /** Fewer than a majority of disks returned a valid leader. */
+        record Unavailable(String message) implements LeaderRead {
+        }
+    }
+
+    /** The outcome of {@link #acquire}. */
+    public sealed interface Acquired {
+        /** Instance {@code lver} was decided with {@code owner} and the leader record says so on a majority. */
+        record Decided(long lver, Inp owner, LeaderRecord leader) implements Acquired {
+        }
+
+        /** Nothing was decided: the area is wrong, the disks are unavailable, or the leader could not be written. */
+        record Failed(String reason) implements Acquired {
+        }
+    }
+
+    private final EventLoop loop;
+    private final List<DiskRankedRegister.Replica> replicas = new ArrayList<>();
+    private final AreaExpectation expected;
+    private final int hostId;
+    private final Options options;
+    private final Consensus<Inp> consensus;
+    private final long areaId;
+    private final IoBuffer[] leaderReadBuffers;
+    private final IoBuffer[] leaderWriteBuffers;
+    private long nextIoId = 1L << 48;
+
+    public DiskPaxosResource(EventLoop loop, List<Disk> disks, AreaExpectation expected, int hostId, long areaId,
+            Options options, RandomSource random) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.expected = Objects.requireNonNull(expected, "expected");
+        if (expected.resourceName() == null) {
+            throw new IllegalArgumentException("a resource area needs a resource name");
+        }
+        if (hostId < 1 || hostId > expected.geometry().maxHosts()) {
+            throw new IllegalArgumentException("host id " + hostId + " outside 1.." + expected.geometry().maxHosts());
+        }
+        this.hostId = hostId;
+        this.options = Objects.requireNonNull(options, "options");
+        this.areaId = areaId;
+        for (Disk d : disks) {
+            replicas.add(new DiskRankedRegister.Replica(d.device(), d.areaOffsetBytes(), d.syncAfterWrite()));
+        }
+        int sector = expected.geometry().sectorSizeBytes();
+        leaderReadBuffers = new IoBuffer[disks.size()];
+        leaderWriteBuffers = new IoBuffer[disks.size()];
+        for (int d = 0; d < disks.size(); d++) {
+            leaderReadBuffers[d] = new IoBuffer(aligned(sector));
+            leaderWriteBuffers[d] = new IoBuffer(aligned(sector));
+        }
+        this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
+    }
+
+    public int diskCount() {
+        return replicas.size();
+    }
+
+    private int majority() {
+        return replicas.size() / 2 + 1;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Leader record
+
+    /** Reads sector 0 of the area on every disk and judges it; see {@link LeaderRead}. */
+    public void readLeader(RankedRegister.Callback<LeaderRead> done) {
+        int n = replicas.size();
+        AreaCheck[] checks = new AreaCheck[n];
+        String[] failures = new String[n];
+        int[] answered = {0};
+        int sector = expected.geometry().sectorSizeBytes();
+        for (int d = 0; d < n; d++) {
+            int disk = d;
+            DiskRankedRegister.Replica r = replicas.get(d);
+            IoBuffer buffer = leaderReadBuffers[d].inFlight() ? new IoBuffer(aligned(sector)) : leaderReadBuffers[d];
+            leaderReadBuffers[d] = buffer;
+            r.device().read(nextIoId++, r.areaOffsetBytes(), buffer, sector, options.ioTimeoutNs(), result -> {
+                if (result.late()) {
+                    return;
+                }
+                if (result.ok()) {
+                    checks[disk] = AreaValidator.checkResource(buffer.bytes(), expected, r.device().name(),
+                            r.areaOffsetBytes());
+                } else {
+                    failures[disk] = r.device().name() + " offset " + r.areaOffsetBytes() + ": leader read "
+                            + (result.status() == IoResult.Status.TIMED_OUT ? "timed out"
+                            : "failed: " + (result.error() == null ? "error" : result.error().getMessage()));
+                }
+                if (++answered[0] == n) {
+                    done.done(judge(checks, failures));
+                }
+            });
+        }
+    }
+
+    private LeaderRead judge(AreaCheck[] checks, String[] failures) {
+        List<String> problems = new ArrayList<>();
+        LeaderRecord newest = null;
+        int valid = 0;
+        for (int d = 0; d < checks.length; d++) {
+            if (failures[d] != null) {
+                problems.add(failures[d]);
+                continue;
+            }
+            AreaCheck c = checks[d];
+            if (!c.isValid()) {
+                if (isConfigurationError(c.verdict())) {
+                    return new LeaderRead.WrongArea(c.message());
+                }
+                problems.add(c.message());
+                continue;
+            }
+            valid++;
+            if (newest == null || newer(c.leader(), newest)) {
+                newest = c.leader();
+            }
+        }
+        if (valid < majority()) {
+            return new LeaderRead.Unavailable("resource '" + expected.lockspaceName() + ":" + expected.resourceName()
+                    + "': only " + valid + " of " + checks.length + " disks hold a valid leader record ("
+                    + String.join("; ", problems) + ")");
+        }
+        return new LeaderRead.Leader(newest, valid, List.copyOf(problems));
+    }
+
+    /** A corrupt leader is a failing disk; anything else wrong means the disk is not this resource's area. */
+    private static boolean isConfigurationError(Verdict v) {
+        return v != Verdict.BAD_CHECKSUM && v != Verdict.TRUNCATED;
+    }
+
+    private static boolean newer(LeaderRecord a, LeaderRecord b) {
+        if (a.lver() != b.lver()) {
+            return a.lver() > b.lver();
+        }
+        return a.isFree() && !b.isFree();
+    }
+
+    /**
+     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null when a majority wrote it, else the
+     * reason. The caller must have validated the area ({@link #readLeader}) first.
+     */
+    public void writeLeader(LeaderRecord leader, RankedRegister.Callback<String> done) {
+        int n = replicas.size();
+        int sector = expected.geometry().sectorSizeBytes();
+        byte[] bytes = LeaderRecordDescriptor.encodeSector(leader, sector);
+        int[] ok = {0};
+        int[] answered = {0};
+        List<String> failures = new ArrayList<>();
+        for (int d = 0; d < n; d++) {
+            DiskRankedRegister.Replica r = replicas.get(d);
+            IoBuffer buffer = leaderWriteBuffers[d].inFlight() ? new IoBuffer(aligned(sector)) : leaderWriteBuffers[d];
+            leaderWriteBuffers[d] = buffer;
+            buffer.bytes().put(0, bytes);
+            long ioId = nextIoId++;
+            RankedRegister.Callback<IoResult> finish = result -> {
+                if (result.ok()) {
+                    ok[0]++;
+                } else {
+                    failures.add(r.device().name() + ": leader write " + result.status()
+                            + (result.error() == null ? "" : " " + result.error().getMessage()));
+                }
+                if (++answered[0] == n) {
+                    done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
+                            + " disks (" + String.join("; ", failures) + ")");
+                }
+            };
+            r.device().write(ioId, r.areaOffsetBytes(), buffer, sector, options.ioTimeoutNs(), result -> {
+                if (result.late()) {
+                    return;
+                }
+                if (result.ok() && r.syncAfterWrite()) {
+                    r.device().sync(ioId, options.ioTimeoutNs(), s -> {
+                        if (!s.late()) {
+                            finish.done(s);
+                        }
+                    });
+                } else {
+                    finish.done(result);
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Consensus instances
+
+    /**
+     * Decides instance {@code lver} of this resource, proposing {@code value}; the decision may be another
+     * proposer's value. {@code leader} gives the geometry of the ballot ({@code num_hosts}, {@code max_hosts}).
+     */
+    public void decide(LeaderRecord leader, long lver, Inp value, RankedRegister.Callback<Consensus.Decision<Inp>> done) {
+        DiskRankedRegister.Config config = new DiskRankedRegister.Config(expected.geometry().sectorSizeBytes(),
+                (int) leader.maxHosts(), (int) leader.numHosts(), hostId, lver, options.ioTimeoutNs(),
+                options.opDeadlineNs(), ModeBlock.NONE, areaId, options.requireStamps());
+        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config);
+        consensus.propose(register, Rank.ofHost(1, hostId), value, done);
+    }
+
+    /**
+     * Reads the leader, decides the next instance with {@code value} as this process's proposal, and records the
+     * outcome in the leader record ({@code writer} = this host id and {@code writerGeneration}). An instance found
+     * superseded is skipped by reading the leader again.
+     */
+    public void acquire(Inp value, long writerGeneration, long writerTimestamp, RankedRegister.Callback<Acquired> done) {
+        acquire(value, writerGeneration, writerTimestamp, 0, done);
+    }
+
+    private void acquire(Inp value, long writerGeneration, long writerTimestamp, int superseded,
+                         RankedRegister.Callback<Acquired> done) {
+        readLeader(read -> {
+            if (read instanceof LeaderRead.WrongArea w) {
+                done.done(new Acquired.Failed(w.message()));
+                return;
+            }
+            if (read instanceof LeaderRead.Unavailable u) {
+                done.done(new Acquired.Failed(u.message()));
+                return;
+            }
+            LeaderRecord leader = ((LeaderRead.Leader) read).leader();
+            long lver = leader.lver() + 1;
+            decide(leader, lver, value, decision -> {
+                if (decision instanceof Consensus.Decision.Decided<Inp> d) {
+                    Inp owner = d.value();
+                    LeaderRecord next = leader.withLver(lver).withOwner(owner.inp(), owner.inp2(), owner.inp3())
+                            .withWriter(hostId, writerGeneration, writerTimestamp);
+                    writeLeader(next, failure -> done.done(failure == null ? new Acquired.Decided(lver, owner, next)
+                            : new Acquired.Failed("instance " + lver + " was decided (owner " + owner + ") but "
+                            + failure)));
+                } else if (decision instanceof Consensus.Decision.Superseded<Inp> s) {
+                    if (superseded + 1 >= SUPERSEDED_MAX) {
+                        done.done(new Acquired.Failed("instances kept moving past " + s.instanceSeen()));
+                    } else {
+                        acquire(value, writerGeneration, writerTimestamp, superseded + 1, done);
+                    }
+                } else {
+                    done.done(new Acquired.Failed(((Consensus.Decision.Failed<Inp>) decision).reason()));
+                }
+            });
+        });
+    }
+
+    private static ByteBuffer aligned(int lengthBytes) {
+        int alignment = 4096;
+        int rounded = (lengthBytes + alignment - 1) / alignment * alignment;
+        return ByteBuffer.allocateDirect(rounded + alignment).alignedSlice(alignment).limit(lengthBytes).slice();
+    }
+}

@@ -1,0 +1,124 @@
+package org.diskpaxos.paxos.disk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.diskpaxos.paxos.ManualLoop;
+import org.diskpaxos.paxos.RandomSource;
+import org.diskpaxos.paxos.core.Inp;
+import org.diskpaxos.paxos.ondisk.AreaExpectation;
+import org.diskpaxos.paxos.ondisk.AreaGeometry;
+import org.diskpaxos.paxos.ondisk.AreaInit;
+import org.diskpaxos.paxos.ondisk.DblockStamp;
+import org.diskpaxos.paxos.ondisk.LeaderRecord;
+import org.diskpaxos.paxos.ondisk.LeaderRecordDescriptor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A resource's lease area on three scripted disks: instances decided one after another and recorded in the leader
+ * on every disk; the newest leader wins when disks disagree; and an area that belongs to something else is refused
+ * with the disk named and nothing written.
+ */
+class DiskPaxosResourceTest {
+
+    private static final AreaGeometry GEOMETRY = AreaGeometry.SECTOR_512_ALIGN_1M;
+    private static final int NUM_HOSTS = 8;
+    private static final long AREA_ID = DblockStamp.areaId("ls", "res");
+
+    private final ManualLoop loop = new ManualLoop();
+    private final List<ScriptedDevice> devices = new ArrayList<>();
+
+    DiskPaxosResourceTest() {
+        byte[] area = AreaInit.resource("ls", "res", GEOMETRY, NUM_HOSTS);
+        DblockStamp.stampBlankDblocks(area, GEOMETRY, NUM_HOSTS, AREA_ID);
+        for (int d = 0; d < 3; d++) {
+            ScriptedDevice dev = new ScriptedDevice(loop, "disk" + d, area.length);
+            System.arraycopy(area, 0, dev.image, 0, area.length);
+            devices.add(dev);
+        }
+    }
+
+    private DiskPaxosResource resource(int hostId, String lockspace) {
+        List<DiskPaxosResource.Disk> disks = new ArrayList<>();
+        for (ScriptedDevice d : devices) {
+            disks.add(new DiskPaxosResource.Disk(d, 0, false));
+        }
+        return new DiskPaxosResource(loop, disks, AreaExpectation.resource(lockspace, "res", GEOMETRY), hostId,
+                AREA_ID, new DiskPaxosResource.Options(10_000_000, 50_000_000, 1_000_000, true),
+                RandomSource.seeded(hostId));
+    }
+
+    private DiskPaxosResource.Acquired acquire(DiskPaxosResource r, Inp value) {
+        AtomicReference<DiskPaxosResource.Acquired> out = new AtomicReference<>();
+        r.acquire(value, 1, 1000, out::set);
+        loop.advance(1_000_000_000L);
+        assertTrue(out.get() != null, "acquire did not finish");
+        return out.get();
+    }
+
+    private LeaderRecord leaderOn(int disk) {
+        return LeaderRecordDescriptor.decode(ByteBuffer.wrap(devices.get(disk).image), 0).value();
+    }
+
+    @Test
+    void instancesAreDecidedInTurnAndRecordedInTheLeader() {
+        var first = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class,
+                acquire(resource(1, "ls"), new Inp(1, 5, 111)));
+        assertEquals(1, first.lver());
+        assertEquals(new Inp(1, 5, 111), first.owner());
+        var second = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class,
+                acquire(resource(2, "ls"), new Inp(2, 9, 222)));
+        assertEquals(2, second.lver());
+        for (int d = 0; d < 3; d++) {
+            LeaderRecord l = leaderOn(d);
+            assertEquals(2, l.lver());
+            assertEquals(2, l.ownerId());
+            assertEquals(9, l.ownerGeneration());
+            assertEquals(222, l.timestamp());
+            assertEquals(2, l.writeId());
+        }
+    }
+
+    @Test
+    void theNewestLeaderWinsWhenDisksDisagree() {
+        acquire(resource(1, "ls"), new Inp(1, 1, 10));
+        byte[] old = AreaInit.resource("ls", "res", GEOMETRY, NUM_HOSTS);
+        System.arraycopy(old, 0, devices.get(2).image, 0, GEOMETRY.sectorSizeBytes()); // disk 2 missed the leader
+        var next = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class,
+                acquire(resource(3, "ls"), new Inp(3, 1, 30)));
+        assertEquals(2, next.lver(), "lver 1 is decided; the stale leader on disk 2 must not make us redo it");
+    }
+
+    @Test
+    void anAreaOfAnotherLockspaceIsRefusedAndNothingIsWritten() {
+        byte[] foreign = AreaInit.resource("other", "res", GEOMETRY, NUM_HOSTS);
+        System.arraycopy(foreign, 0, devices.get(1).image, 0, GEOMETRY.sectorSizeBytes());
+        var failed = assertInstanceOf(DiskPaxosResource.Acquired.Failed.class,
+                acquire(resource(1, "ls"), new Inp(1, 1, 1)));
+        assertTrue(failed.reason().contains("disk1 offset 0") && failed.reason().contains("'other'"),
+                failed.reason());
+        for (ScriptedDevice d : devices) {
+            assertTrue(d.writeOffsets.isEmpty(), d.name() + " was written");
+        }
+    }
+
+    @Test
+    void aBlankDiskIsAConfigurationErrorNotASilentMinority() {
+        java.util.Arrays.fill(devices.get(0).image, (byte) 0);
+        var failed = assertInstanceOf(DiskPaxosResource.Acquired.Failed.class,
+                acquire(resource(1, "ls"), new Inp(1, 1, 1)));
+        assertTrue(failed.reason().contains("disk0") && failed.reason().contains("never initialised"),
+                failed.reason());
+    }
+
+    @Test
+    void aCorruptLeaderOnAMinorityIsSurvived() {
+        devices.get(0).image[60] ^= 1;
+        assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(resource(1, "ls"), new Inp(1, 1, 1)));
+    }
+}
