@@ -205,13 +205,13 @@ public final class FaultPlanner {
     }
 
     /**
-     * The longest latency of one trip: within tolerance a twentieth of the liveness phase, so that a slow disk
-     * still leaves room for progress after the heal.
+     * The longest latency of one trip: within tolerance the liveness phase divided by the spec's trips (a twentieth
+     * by default), so that a slow disk still leaves room for progress after the heal.
      */
     private long latencyNsMax() {
         long longest = LatencyModel.LATENCY_NS_MAX;
         if (tolerance == Tolerance.WITHIN) {
-            longest = Math.min(longest, (endAtNs - healAtNs) / 20);
+            longest = Math.min(longest, (endAtNs - healAtNs) / spec.tripsPerLivenessPhase());
         }
         return Math.max(100_000, longest);
     }

@@ -19,6 +19,9 @@ import org.diskpaxos.sim.Topology;
  *   <li>{@code atomicSectors}: whether the protocol relies on a sector write being atomic across power loss (the
  *       sector holds the old or the new content, never garbage), as sanlock and Disk Paxos do. When it does, a
  *       power loss leaves garbage in a cached sector only on a faulty disk.</li>
+ *   <li>{@code tripsPerLivenessPhase}: within tolerance, one disk trip takes at most the liveness phase (heal to
+ *       end) divided by this (default 20). Protocols whose progress needs many sequential waits of several I/O
+ *       timeouts (leases: a dead holder is judged after {@code 7 × ioTimeout}) ask for more.</li>
  * </ul>
  * Everything else a plan injects (latency, stalls with late completions, reported I/O errors and torn writes,
  * lost unsynced writes on power loss, crashes followed by restarts, partitions that heal) is allowed in any
@@ -26,7 +29,7 @@ import org.diskpaxos.sim.Topology;
  * the liveness phase (heal to end) can be demanded: latency and stalls are short against it.
  */
 public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, TimingBounds timing,
-        boolean staleReplays, boolean atomicSectors) {
+        boolean staleReplays, boolean atomicSectors, int tripsPerLivenessPhase) {
 
     /** A contiguous range of host indices, of which at most {@code faultyMax} may be faulty. */
     public record HostGroup(String name, int firstHost, int hostCount, int faultyMax) {
@@ -46,6 +49,9 @@ public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, Timi
         if (faultyDisksMax < 0 || timing == null) {
             throw new IllegalArgumentException("faulty disks must be >= 0 and timing bounds given");
         }
+        if (tripsPerLivenessPhase < 1 || tripsPerLivenessPhase > 10_000) {
+            throw new IllegalArgumentException("trips per liveness phase must be 1..10000, got " + tripsPerLivenessPhase);
+        }
     }
 
     /**
@@ -54,17 +60,22 @@ public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, Timi
     public static ToleranceSpec diskMajority(Topology topology) {
         int hosts = topology.hostCount();
         return new ToleranceSpec((topology.diskCount() - 1) / 2,
-                List.of(new HostGroup("hosts", 0, hosts, hosts - 1)), TimingBounds.DEFAULT, true, false);
+                List.of(new HostGroup("hosts", 0, hosts, hosts - 1)), TimingBounds.DEFAULT, true, false, 20);
     }
 
     /** This spec, claiming (or not) to survive stale replays. */
     public ToleranceSpec withStaleReplays(boolean survives) {
-        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, survives, atomicSectors);
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, survives, atomicSectors, tripsPerLivenessPhase);
     }
 
     /** This spec, relying (or not) on sector writes being atomic across power loss. */
     public ToleranceSpec withAtomicSectors(boolean relies) {
-        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, relies);
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, relies, tripsPerLivenessPhase);
+    }
+
+    /** This spec, bounding one disk trip by the liveness phase divided by {@code trips}. */
+    public ToleranceSpec withTripsPerLivenessPhase(int trips) {
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, atomicSectors, trips);
     }
 
     /** The group {@code host} belongs to; null when none. */

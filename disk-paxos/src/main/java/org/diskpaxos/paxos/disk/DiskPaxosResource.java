@@ -94,6 +94,8 @@ public final class DiskPaxosResource {
     private final IoBuffer[] leaderReadBuffers;
     private final IoBuffer[] leaderWriteBuffers;
     private long nextIoId = 1L << 48;
+    /** Disks whose area validated in the last leader read: the only ones this process writes to. */
+    private boolean[] writable;
 
     public DiskPaxosResource(EventLoop loop, List<Disk> disks, AreaExpectation expected, int hostId, long areaId,
             Options options, RandomSource random) {
@@ -136,6 +138,7 @@ public final class DiskPaxosResource {
     public void readLeader(RankedRegister.Callback<LeaderRead> done) {
         int n = replicas.size();
         AreaCheck[] checks = new AreaCheck[n];
+        boolean[] intact = new boolean[n];
         String[] failures = new String[n];
         int[] answered = {0};
         int sector = expected.geometry().sectorSizeBytes();
@@ -151,22 +154,24 @@ public final class DiskPaxosResource {
                 if (result.ok()) {
                     checks[disk] = AreaValidator.checkResource(buffer.bytes(), expected, r.device().name(),
                             r.areaOffsetBytes());
+                    intact[disk] = LeaderRecordDescriptor.checksumMatches(buffer.bytes(), 0);
                 } else {
                     failures[disk] = r.device().name() + " offset " + r.areaOffsetBytes() + ": leader read "
                             + (result.status() == IoResult.Status.TIMED_OUT ? "timed out"
                             : "failed: " + (result.error() == null ? "error" : result.error().getMessage()));
                 }
                 if (++answered[0] == n) {
-                    done.done(judge(checks, failures));
+                    done.done(judge(checks, intact, failures));
                 }
             });
         }
     }
 
-    private LeaderRead judge(AreaCheck[] checks, String[] failures) {
+    private LeaderRead judge(AreaCheck[] checks, boolean[] intact, String[] failures) {
         List<String> problems = new ArrayList<>();
         LeaderRecord newest = null;
         int valid = 0;
+        boolean[] ok = new boolean[checks.length];
         for (int d = 0; d < checks.length; d++) {
             if (failures[d] != null) {
                 problems.add(failures[d]);
@@ -174,13 +179,14 @@ public final class DiskPaxosResource {
             }
             AreaCheck c = checks[d];
             if (!c.isValid()) {
-                if (isConfigurationError(c.verdict())) {
+                if (intact[d] && isConfigurationError(c.verdict())) {
                     return new LeaderRead.WrongArea(c.message());
                 }
                 problems.add(c.message());
                 continue;
             }
             valid++;
+            ok[d] = true;
             if (newest == null || newer(c.leader(), newest)) {
                 newest = c.leader();
             }
@@ -190,12 +196,18 @@ public final class DiskPaxosResource {
                     + "': only " + valid + " of " + checks.length + " disks hold a valid leader record ("
                     + String.join("; ", problems) + ")");
         }
+        writable = ok;
         return new LeaderRead.Leader(newest, valid, List.copyOf(problems));
     }
 
-    /** A corrupt leader is a failing disk; anything else wrong means the disk is not this resource's area. */
+    /**
+     * An intact leader record (its checksum matches) that is not this resource's — another lockspace or resource,
+     * another geometry, a lockspace record, a cleared lease — means the disk is not this resource's area: never
+     * write there. Anything else wrong (blank, damaged, unreadable) is a failing disk: it is left out of this
+     * operation, and written only once a read finds it valid again.
+     */
     private static boolean isConfigurationError(Verdict v) {
-        return v != Verdict.BAD_CHECKSUM && v != Verdict.TRUNCATED;
+        return v != Verdict.BAD_CHECKSUM && v != Verdict.TRUNCATED && v != Verdict.BLANK;
     }
 
     private static boolean newer(LeaderRecord a, LeaderRecord b) {
@@ -218,6 +230,14 @@ public final class DiskPaxosResource {
         List<String> failures = new ArrayList<>();
         for (int d = 0; d < n; d++) {
             DiskRankedRegister.Replica r = replicas.get(d);
+            if (writable != null && !writable[d]) {
+                failures.add(r.device().name() + ": not written (its area did not validate)");
+                if (++answered[0] == n) {
+                    done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
+                            + " disks (" + String.join("; ", failures) + ")");
+                }
+                continue;
+            }
             IoBuffer buffer = leaderWriteBuffers[d].inFlight() ? new IoBuffer(aligned(sector)) : leaderWriteBuffers[d];
             leaderWriteBuffers[d] = buffer;
             buffer.bytes().put(0, bytes);
@@ -262,7 +282,7 @@ public final class DiskPaxosResource {
         DiskRankedRegister.Config config = new DiskRankedRegister.Config(expected.geometry().sectorSizeBytes(),
                 (int) leader.maxHosts(), (int) leader.numHosts(), hostId, lver, options.ioTimeoutNs(),
                 options.opDeadlineNs(), ModeBlock.NONE, areaId, options.requireStamps());
-        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config);
+        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable);
         consensus.propose(register, Rank.ofHost(1, hostId), value, done);
     }
 

@@ -120,6 +120,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final List<DiskIo> outbox = new ArrayList<>();
 
+    private final boolean[] writable;
     private Pending pending = Pending.NONE;
     private long pendingBallot;
     private Inp pendingValue;
@@ -132,10 +133,19 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     }
 
     public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config) {
+        this(loop, replicas, config, null);
+    }
+
+    /**
+     * @param writableDisks disks this register may write (null: all); writes to the others fail at once, so a disk
+     *                      whose area did not validate is never written (it may not be this area at all)
+     */
+    public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.replicas = List.copyOf(replicas);
         this.config = Objects.requireNonNull(config, "config");
         this.core = new DiskBallot(this.replicas.size(), config.hostId(), config.lver());
+        this.writable = writableDisks == null ? null : writableDisks.clone();
         this.writeBuffers = new IoBuffer[this.replicas.size()];
         this.readsOutstanding = new int[this.replicas.size()];
         for (int d = 0; d < this.replicas.size(); d++) {
@@ -269,6 +279,14 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     }
 
     private void submitWrite(DiskIo.WriteBlock w) {
+        if (writable != null && !writable[w.disk()]) {
+            loop.execute(() -> {
+                core.onWriteResult(w.ioId(), w.disk(), DiskBallot.WriteStatus.FAILED, replicas.get(w.disk()).device()
+                        .name() + ": not written, its lease area did not validate", outbox);
+                drain();
+            });
+            return;
+        }
         debug("write disk " + w.disk() + " io " + w.ioId() + " " + w.block());
         Replica r = replicas.get(w.disk());
         IoBuffer buffer = writeBuffers[w.disk()];

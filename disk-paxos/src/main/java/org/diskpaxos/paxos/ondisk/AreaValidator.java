@@ -32,8 +32,17 @@ public final class AreaValidator {
      */
     public static AreaCheck checkDeltaLease(ByteBuffer area, long hostId, AreaExpectation expected, String diskName,
             long areaOffsetBytes) {
-        int recordOffset = expected.geometry().lockspaceHostOffsetBytes(hostId);
-        String where = where(diskName, areaOffsetBytes + recordOffset);
+        return checkDeltaLeaseAt(area, expected.geometry().lockspaceHostOffsetBytes(hostId), hostId, expected,
+                diskName, areaOffsetBytes);
+    }
+
+    /**
+     * As {@link #checkDeltaLease}, for a buffer holding host {@code hostId}'s sector at {@code recordOffset} (for
+     * example a buffer of just that sector, with {@code recordOffset} 0).
+     */
+    public static AreaCheck checkDeltaLeaseAt(ByteBuffer area, int recordOffset, long hostId, AreaExpectation expected,
+            String diskName, long areaOffsetBytes) {
+        String where = where(diskName, areaOffsetBytes + expected.geometry().lockspaceHostOffsetBytes(hostId));
         String what = hostId == 1 ? "lockspace area" : "delta lease of host " + hostId;
         Decoded<LeaderRecord> decoded = LeaderRecordDescriptor.decode(area, recordOffset);
         LeaderRecord leader = decoded.value();

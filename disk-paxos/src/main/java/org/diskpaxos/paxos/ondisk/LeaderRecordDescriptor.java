@@ -186,6 +186,16 @@ public final class LeaderRecordDescriptor {
     }
 
     /** The checksum stored in the record at {@code offset} (caller guarantees the bytes are there). */
+    /**
+     * Whether the record at {@code offset} is intact: its stored checksum matches its bytes. Independent of the
+     * order {@link #decode} judges in, so callers can tell a damaged record (a failing disk) from an intact record
+     * of something else (a misconfigured disk).
+     */
+    public static boolean checksumMatches(ByteBuffer buffer, int offset) {
+        return LittleEndian.fits(buffer, offset, LENGTH)
+                && storedChecksum(buffer, offset) == SanlockCrc.checksum(buffer, offset, CHECKSUM_LENGTH);
+    }
+
     public static int storedChecksum(ByteBuffer buffer, int offset) {
         return LittleEndian.getInt(buffer, offset + CHECKSUM_OFFSET);
     }

@@ -27,4 +27,10 @@ public record RindexHeader(int version, int flags, int sectorSizeBytes, int maxR
         return new RindexHeader(RindexDescriptor.RINDEX_DISK_VERSION, flag, geometry.sectorSizeBytes(),
                 DEFAULT_MAX_RESOURCES, 0, rindexOffsetBytes, lockspaceName);
     }
+
+    /** This header with another {@code max_resources}. */
+    public RindexHeader withMaxResources(int newMaxResources) {
+        return new RindexHeader(version, flags, sectorSizeBytes, newMaxResources, unused, rindexOffsetBytes,
+                lockspaceName);
+    }
 }

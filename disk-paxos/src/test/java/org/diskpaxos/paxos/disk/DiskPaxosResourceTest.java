@@ -108,12 +108,29 @@ class DiskPaxosResourceTest {
     }
 
     @Test
-    void aBlankDiskIsAConfigurationErrorNotASilentMinority() {
+    void aBlankDiskInAMinorityIsLeftOutAndNeverWritten() {
         java.util.Arrays.fill(devices.get(0).image, (byte) 0);
+        assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(resource(1, "ls"), new Inp(1, 1, 1)));
+        assertTrue(devices.get(0).writeOffsets.isEmpty(), "a disk whose area did not validate was written");
+    }
+
+    @Test
+    void aBlankMajorityIsAnErrorThatSaysSo() {
+        java.util.Arrays.fill(devices.get(0).image, (byte) 0);
+        java.util.Arrays.fill(devices.get(1).image, (byte) 0);
         var failed = assertInstanceOf(DiskPaxosResource.Acquired.Failed.class,
                 acquire(resource(1, "ls"), new Inp(1, 1, 1)));
         assertTrue(failed.reason().contains("disk0") && failed.reason().contains("never initialised"),
                 failed.reason());
+        for (ScriptedDevice d : devices) {
+            assertTrue(d.writeOffsets.isEmpty(), d.name() + " was written");
+        }
+    }
+
+    @Test
+    void aBitFlipInTheVersionIsDamageNotAForeignArea() {
+        devices.get(2).image[6] ^= 0x40; // version 0x00060004 -> 0x40060004: sanlock checks the version first
+        assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(resource(1, "ls"), new Inp(1, 1, 1)));
     }
 
     @Test

@@ -1,0 +1,8 @@
+package org.diskpaxos.lock.api;
+
+/** The lease is no longer valid: {@link Lease#checkValid()} after its deadline or its loss. */
+public class LeaseLostException extends LeaseException {
+    public LeaseLostException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,16 @@
+package org.diskpaxos.lock.api;
+
+/** The lease is held by a live host and was not released in time. */
+public class LeaseUnavailableException extends LeaseException {
+    private final long ownerHostId;
+
+    public LeaseUnavailableException(String message, long ownerHostId) {
+        super(message);
+        this.ownerHostId = ownerHostId;
+    }
+
+    /** The host id holding the lease. */
+    public long ownerHostId() {
+        return ownerHostId;
+    }
+}

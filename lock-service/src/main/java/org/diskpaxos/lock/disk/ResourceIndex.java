@@ -1,0 +1,260 @@
+package org.diskpaxos.lock.disk;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.diskpaxos.blockdev.async.EventLoop;
+import org.diskpaxos.lock.core.LeaseTimeouts;
+import org.diskpaxos.paxos.RandomSource;
+import org.diskpaxos.paxos.disk.DiskPaxosResource;
+import org.diskpaxos.paxos.ondisk.AreaExpectation;
+import org.diskpaxos.paxos.ondisk.AreaInit;
+import org.diskpaxos.paxos.ondisk.DblockStamp;
+import org.diskpaxos.paxos.ondisk.Decoded;
+import org.diskpaxos.paxos.ondisk.RindexDescriptor;
+import org.diskpaxos.paxos.ondisk.RindexEntry;
+import org.diskpaxos.paxos.ondisk.RindexHeader;
+import org.diskpaxos.paxos.ondisk.Verdict;
+
+/**
+ * The lockspace's resource index: resource name → lease area, kept on the disks in sanlock's rindex format (see
+ * {@link LockspaceLayout}), so users never compute offsets. Entries carry no checksum (sanlock's format), so with
+ * several disks an entry counts only where a majority of disks hold the same name at the same index.
+ *
+ * <p>Lookups read the index once and cache it; a name not in the cache re-reads it (another host may have
+ * created the resource). {@link #create} adds a name under the index's own paxos lease, as sanlock's
+ * {@code create} does: take the lease, re-read, pick a free slot, format the resource's area, write the entry,
+ * release. The {@link DiskPaxosResource} of each resource is made once and reused, so one process's writes to its
+ * sectors stay serialized across lease versions.
+ */
+public final class ResourceIndex implements LockspaceSession.ResourceResolver {
+
+    private final EventLoop loop;
+    private final String lockspaceName;
+    private final LockspaceLayout layout;
+    private final List<Long> baseOffsets;
+    private final List<AreaDisk> disks;
+    private final int hostId;
+    private final LeaseTimeouts timeouts;
+    private final SectorIo indexIo;
+    private final Map<String, Integer> cache = new HashMap<>();
+    private final Map<Integer, DiskPaxosResource> areas = new HashMap<>();
+    private final long randomSeed;
+    private DiskPaxosResource indexLease;
+
+    /**
+     * @param disks the lockspace's disks, each {@link AreaDisk#areaOffsetBytes()} being the disk's base offset
+     */
+    public ResourceIndex(EventLoop loop, String lockspaceName, LockspaceLayout layout, List<AreaDisk> disks,
+            int hostId, LeaseTimeouts timeouts, long randomSeed) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.lockspaceName = Objects.requireNonNull(lockspaceName, "lockspaceName");
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.disks = List.copyOf(disks);
+        this.hostId = hostId;
+        this.timeouts = timeouts;
+        this.randomSeed = randomSeed;
+        List<Long> bases = new ArrayList<>();
+        List<AreaDisk> indexDisks = new ArrayList<>();
+        for (AreaDisk d : this.disks) {
+            bases.add(d.areaOffsetBytes());
+            indexDisks.add(new AreaDisk(d.device(), layout.rindexOffsetBytes(d.areaOffsetBytes()), d.syncAfterWrite()));
+        }
+        this.baseOffsets = List.copyOf(bases);
+        this.indexIo = new SectorIo(indexDisks, timeouts.ioTimeoutNs());
+    }
+
+    /** The paxos lease area that serializes index updates. */
+    public DiskPaxosResource indexLease() {
+        if (indexLease == null) {
+            indexLease = area(RindexDescriptor.RINDEX_LEASE_NAME, -1);
+        }
+        return indexLease;
+    }
+
+    private DiskPaxosResource area(String name, int index) {
+        List<DiskPaxosResource.Disk> ds = new ArrayList<>();
+        for (int d = 0; d < disks.size(); d++) {
+            long base = baseOffsets.get(d);
+            long offset = index < 0 ? layout.rindexLeaseOffsetBytes(base) : layout.resourceOffsetBytes(base, index);
+            ds.add(new DiskPaxosResource.Disk(disks.get(d).device(), offset, disks.get(d).syncAfterWrite()));
+        }
+        return new DiskPaxosResource(loop, ds, AreaExpectation.resource(lockspaceName, name, layout.geometry()),
+                hostId, DblockStamp.areaId(lockspaceName, name), new DiskPaxosResource.Options(timeouts.ioTimeoutNs(),
+                4 * timeouts.ioTimeoutNs(), Math.max(1_000_000L, timeouts.ioTimeoutNs() / 8), true),
+                RandomSource.seeded(randomSeed ^ (index * 0x9E3779B97F4A7C15L)));
+    }
+
+    @Override
+    public void resolve(String resourceName, BiConsumer<DiskPaxosResource, String> done) {
+        Integer index = cache.get(resourceName);
+        if (index != null) {
+            done.accept(areas.computeIfAbsent(index, i -> area(resourceName, i)), null);
+            return;
+        }
+        reload(problem -> {
+            Integer found = cache.get(resourceName);
+            if (found != null) {
+                done.accept(areas.computeIfAbsent(found, i -> area(resourceName, i)), null);
+            } else {
+                done.accept(null, problem != null ? problem : "unknown resource '" + resourceName + "' in lockspace '"
+                        + lockspaceName + "'; create it with: dplock init resource " + lockspaceName + "/"
+                        + resourceName);
+            }
+        });
+    }
+
+    /** Names in the index, after re-reading it. */
+    public void list(BiConsumer<List<String>, String> done) {
+        reload(problem -> done.accept(List.copyOf(new java.util.TreeSet<>(cache.keySet())), problem));
+    }
+
+    /** Re-reads the index header and entries; {@code done} gets null or a problem. */
+    private void reload(Consumer<String> done) {
+        int sector = layout.geometry().sectorSizeBytes();
+        indexIo.readAll(0, sector + layout.entriesLengthBytes(), reads -> {
+            List<ByteBuffer> good = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (int d = 0; d < reads.size(); d++) {
+                SectorIo.Read r = reads.get(d);
+                if (!r.ok()) {
+                    problems.add(r.failure());
+                    continue;
+                }
+                Decoded<RindexHeader> header = RindexDescriptor.decodeHeader(r.bytes(), 0);
+                String where = indexIo.disk(d).where(0);
+                if (header.verdict() != Verdict.VALID) {
+                    done.accept(where + ": no resource index (" + header.verdict() + ", " + header.reason()
+                            + "); format the lockspace with: dplock init lockspace");
+                    return;
+                }
+                if (!header.value().lockspaceName().equals(lockspaceName)) {
+                    done.accept(where + ": the resource index belongs to lockspace '"
+                            + header.value().lockspaceName() + "', expected '" + lockspaceName + "'");
+                    return;
+                }
+                good.add(r.bytes());
+            }
+            if (good.size() < indexIo.majority()) {
+                done.accept("lockspace '" + lockspaceName + "': the resource index is readable on only "
+                        + good.size() + " of " + reads.size() + " disks (" + String.join("; ", problems) + ")");
+                return;
+            }
+            cache.clear();
+            for (int i = 0; i < layout.maxResources(); i++) {
+                int at = RindexDescriptor.entryOffsetBytes(layout.geometry(), i);
+                Map<String, Integer> votes = new HashMap<>();
+                for (ByteBuffer b : good) {
+                    Decoded<RindexEntry> e = RindexDescriptor.decodeEntry(b, at);
+                    if (e.verdict() == Verdict.VALID) {
+                        votes.merge(e.value().name(), 1, Integer::sum);
+                    }
+                }
+                for (Map.Entry<String, Integer> v : votes.entrySet()) {
+                    if (v.getValue() >= indexIo.majority()) {
+                        cache.put(v.getKey(), i);
+                    }
+                }
+            }
+            done.accept(null);
+        });
+    }
+
+    /**
+     * Adds {@code resourceName} (if it is not there yet) while holding the index lease through {@code leases};
+     * {@code done} gets null on success (also when it already existed), else the problem.
+     */
+    public void create(String resourceName, ResourceLeases leases, Consumer<String> done) {
+        org.diskpaxos.lock.api.ResourceId.parse(lockspaceName + "/" + resourceName);
+        DiskPaxosResource lease = indexLease();
+        long deadline = loop.nowNs() + 2 * timeouts.hostDeadNs() + 10 * timeouts.ioTimeoutNs();
+        leases.acquire(lease, deadline, outcome -> {
+            if (!(outcome instanceof ResourceLeases.Outcome.Held held)) {
+                done.accept("creating '" + resourceName + "': could not take the resource index lease: " + outcome);
+                return;
+            }
+            Consumer<String> finish = problem -> leases.release(lease, held.lver(), releaseProblem -> done.accept(problem));
+            reload(problem -> {
+                if (problem != null) {
+                    finish.accept(problem);
+                    return;
+                }
+                if (cache.containsKey(resourceName)) {
+                    finish.accept(null);
+                    return;
+                }
+                int free = firstFree();
+                if (free < 0) {
+                    finish.accept("lockspace '" + lockspaceName + "' is full: all " + layout.maxResources()
+                            + " resources are in use");
+                    return;
+                }
+                formatArea(resourceName, free, formatProblem -> {
+                    if (formatProblem != null) {
+                        finish.accept(formatProblem);
+                        return;
+                    }
+                    writeEntry(free, resourceName, entryProblem -> {
+                        if (entryProblem == null) {
+                            cache.put(resourceName, free);
+                        }
+                        finish.accept(entryProblem);
+                    });
+                });
+            });
+        });
+    }
+
+    private int firstFree() {
+        java.util.Set<Integer> used = new java.util.HashSet<>(cache.values());
+        for (int i = 0; i < layout.maxResources(); i++) {
+            if (!used.contains(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void formatArea(String name, int index, Consumer<String> done) {
+        byte[] area = AreaInit.resource(lockspaceName, name, layout.geometry(), layout.geometry().maxHosts());
+        DblockStamp.stampBlankDblocks(area, layout.geometry(), layout.geometry().maxHosts(),
+                DblockStamp.areaId(lockspaceName, name));
+        long offsetInIndexArea = layout.resourceOffsetBytes(0, index) - layout.rindexOffsetBytes(0);
+        indexIo.writeAll(offsetInIndexArea, area, w -> done.accept(w.succeeded() >= indexIo.majority() ? null
+                : "formatting the lease area of '" + name + "' reached " + w.succeeded() + " of " + disks.size()
+                + " disks (" + String.join("; ", w.failures()) + ")"));
+    }
+
+    private void writeEntry(int index, String name, Consumer<String> done) {
+        int sector = layout.geometry().sectorSizeBytes();
+        int entryAt = RindexDescriptor.entryOffsetBytes(layout.geometry(), index);
+        int sectorStart = entryAt / sector * sector;
+        indexIo.readAll(sectorStart, sector, reads -> {
+            ByteBuffer base = null;
+            for (SectorIo.Read r : reads) {
+                if (r.ok()) {
+                    base = r.bytes();
+                    break;
+                }
+            }
+            if (base == null) {
+                done.accept("the resource index sector at " + sectorStart + " is unreadable");
+                return;
+            }
+            byte[] bytes = new byte[sector];
+            base.get(0, bytes);
+            long resourceOffset = layout.resourceOffsetBytes(0, index) - layout.rindexOffsetBytes(0);
+            // Each disk's entry holds the absolute offset on that disk; with equal bases they are equal.
+            RindexDescriptor.encodeEntry(new RindexEntry(layout.rindexOffsetBytes(baseOffsets.get(0)) + resourceOffset,
+                    0, 0, name), ByteBuffer.wrap(bytes), entryAt - sectorStart);
+            indexIo.writeAll(sectorStart, bytes, w -> done.accept(w.succeeded() >= indexIo.majority() ? null
+                    : "writing the index entry of '" + name + "' reached " + w.succeeded() + " of " + disks.size()
+                    + " disks (" + String.join("; ", w.failures()) + ")"));
+        });
+    }
+}
