@@ -488,6 +488,11 @@ public final class AgentCore {
         return failure != null;
     }
 
+    /** Records found without a valid copy when this core was loaded. */
+    public int damagedRecords() {
+        return damagedRecords;
+    }
+
     public long changeSeq() {
         return changeSeq;
     }

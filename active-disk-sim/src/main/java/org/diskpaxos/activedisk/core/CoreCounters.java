@@ -51,6 +51,10 @@ public final class CoreCounters {
         return sectorsWritten;
     }
 
+    public long casSwapped() {
+        return casSwapped;
+    }
+
     public long overloaded() {
         return overloaded;
     }
