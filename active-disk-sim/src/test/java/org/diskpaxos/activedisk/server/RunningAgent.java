@@ -61,6 +61,24 @@ public final class RunningAgent implements AutoCloseable {
         return a;
     }
 
+    /** A restarted agent on the same device and port, for a client that must reconnect on its own. */
+    public record AgentOnPort(AgentDevice device, AgentServer server) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            server.close();
+            device.close();
+        }
+    }
+
+    /** Closes {@code old}'s device (its server must be closed) and serves it again on {@code port}. */
+    public static AgentOnPort reopenOnPort(RunningAgent old, int port) throws IOException {
+        old.device.close();
+        AgentDevice device = AgentDevice.open(old.devicePath, CoreOptions.defaults(), line -> { });
+        AgentServer server = AgentServer.start(device, old.key, new InetSocketAddress("127.0.0.1", port),
+                ServerLimits.defaults(), line -> { });
+        return new AgentOnPort(device, server);
+    }
+
     public static RunningAgent start() throws IOException {
         return start(new AgentGeometry(512, 64, 8, 16), CoreOptions.defaults(), ServerLimits.defaults());
     }
@@ -82,7 +100,11 @@ public final class RunningAgent implements AutoCloseable {
         }
         transport.close();
         server.close();
-        device.close();
+        try {
+            device.close();
+        } catch (IOException e) {
+            // already closed by reopenOnPort
+        }
         loop.close();
     }
 }
