@@ -31,6 +31,8 @@ public final class AgentClient implements AgentConnection {
     private final String name;
     private final Map<Long, Pending> pending = new HashMap<>();
     final ConcurrentLinkedQueue<Outgoing> outgoing = new ConcurrentLinkedQueue<>();
+    /** Set while the transport has this client in its to-pump queue. */
+    final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private long nextRequestId = 1;
     private boolean closed;
     private final AtomicLong lateReplies = new AtomicLong();

@@ -46,6 +46,8 @@ public final class AgentTransport implements AutoCloseable {
     private final Map<AgentClient, Channel> channels = new IdentityHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong rejectedFrames = new AtomicLong();
+    private final ConcurrentLinkedQueue<AgentClient> toPump = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean wakeRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running = true;
 
     private enum State { WAITING, CONNECTING, HELLO, READY }
@@ -101,13 +103,14 @@ public final class AgentTransport implements AutoCloseable {
         return rejectedFrames.get();
     }
 
+    /** The client queued a request: pump it on the transport thread (one queue entry and one wake-up at most). */
     void wake(AgentClient client) {
-        submit(() -> {
-            Channel c = channels.get(client);
-            if (c != null && c.state == State.READY) {
-                pump(c);
+        if (client.pumpScheduled.compareAndSet(false, true)) {
+            toPump.add(client);
+            if (wakeRequested.compareAndSet(false, true)) {
+                selector.wakeup();
             }
-        });
+        }
     }
 
     void closeClient(AgentClient client) {
@@ -121,6 +124,7 @@ public final class AgentTransport implements AutoCloseable {
 
     private void submit(Runnable task) {
         tasks.add(task);
+        wakeRequested.set(true);
         selector.wakeup();
     }
 
@@ -141,9 +145,21 @@ public final class AgentTransport implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                selector.select(SELECT_MAX_MS);
+                if (!wakeRequested.get()) {
+                    selector.select(SELECT_MAX_MS);
+                } else {
+                    selector.selectNow();
+                }
+                wakeRequested.set(false);
                 for (Runnable t; (t = tasks.poll()) != null; ) {
                     t.run();
+                }
+                for (AgentClient client; (client = toPump.poll()) != null; ) {
+                    client.pumpScheduled.set(false);
+                    Channel c = channels.get(client);
+                    if (c != null && c.state == State.READY) {
+                        pump(c);
+                    }
                 }
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {

@@ -55,6 +55,12 @@ public final class AgentMain {
 
     /** Serves until stopped (SIGTERM/SIGINT) or until the device fails; returns the exit code. */
     public static int run(AgentOptions o, PrintStream out, PrintStream err) {
+        return run(o, out, err, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** As {@link #run(AgentOptions, PrintStream, PrintStream)}; completing {@code stop} also stops the agent. */
+    public static int run(AgentOptions o, PrintStream out, PrintStream err,
+            java.util.concurrent.CompletableFuture<Void> stop) {
         AgentKey key;
         try {
             key = AgentKey.load(o.keyFile());
@@ -88,6 +94,7 @@ public final class AgentMain {
             closeQuietly(device);
         }, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        stop.thenRun(server::close);
         out.println(READY_PREFIX + server.address().getHostString() + ":" + server.address().getPort() + " (agent '"
                 + sb.name() + "', id " + sb.idHex() + ", device " + o.device() + ", "
                 + device.core().resourceNames().size() + " of " + sb.geometry().resourcesMax() + " resources in use"
