@@ -32,15 +32,27 @@ public final class CoreLoader {
 
     private final Superblock superblock;
     private final AgentGeometry g;
-    private final List<Decoded<ResourceRecord>[]> headers = new ArrayList<>();
-    private final List<Decoded<InstanceRecord>[][]> instances = new ArrayList<>();
-    private final List<Decoded<CasRecord>[]> casBlocks = new ArrayList<>();
+    private final List<Pair<ResourceRecord>> headers = new ArrayList<>();
+    private final List<List<Pair<InstanceRecord>>> instances = new ArrayList<>();
+    private final List<Pair<CasRecord>> casBlocks = new ArrayList<>();
     private final List<String> damage = new ArrayList<>();
     private int damagedRecords;
     private long accepted;
     private final boolean[] seen;
 
-    @SuppressWarnings("unchecked")
+    /** The two decoded copies of one record. */
+    private static final class Pair<T> {
+        final List<Decoded<T>> copies = new ArrayList<>(List.of(Decoded.blankPlaceholder(), Decoded.blankPlaceholder()));
+
+        Decoded<T> get(int copy) {
+            return copies.get(copy);
+        }
+
+        void set(int copy, Decoded<T> d) {
+            copies.set(copy, d);
+        }
+    }
+
     public CoreLoader(Superblock superblock) {
         this.superblock = Objects.requireNonNull(superblock);
         this.g = superblock.geometry();
@@ -49,11 +61,15 @@ public final class CoreLoader {
         }
         this.seen = new boolean[(int) g.sectorCount()];
         for (int s = 0; s < g.resourcesMax(); s++) {
-            headers.add(new Decoded[2]);
-            instances.add(new Decoded[g.windowInstances()][2]);
+            headers.add(new Pair<>());
+            List<Pair<InstanceRecord>> slots = new ArrayList<>(g.windowInstances());
+            for (int k = 0; k < g.windowInstances(); k++) {
+                slots.add(new Pair<>());
+            }
+            instances.add(slots);
         }
         for (int b = 0; b < g.casBlocks(); b++) {
-            casBlocks.add(new Decoded[2]);
+            casBlocks.add(new Pair<>());
         }
     }
 
@@ -78,10 +94,10 @@ public final class CoreLoader {
         seen[(int) index] = true;
         accepted++;
         switch (at.role()) {
-            case RESOURCE_HEADER -> headers.get(at.slot())[at.copy()] = ResourceRecord.decode(sector, index);
-            case INSTANCE -> instances.get(at.slot())[at.instanceSlot()][at.copy()] = InstanceRecord.decode(sector,
-                    index);
-            case CAS_BLOCK -> casBlocks.get(at.slot())[at.copy()] = CasRecord.decode(sector, index, at.slot());
+            case RESOURCE_HEADER -> headers.get(at.slot()).set(at.copy(), ResourceRecord.decode(sector, index));
+            case INSTANCE -> instances.get(at.slot()).get(at.instanceSlot()).set(at.copy(),
+                    InstanceRecord.decode(sector, index));
+            case CAS_BLOCK -> casBlocks.get(at.slot()).set(at.copy(), CasRecord.decode(sector, index, at.slot()));
             default -> throw new IllegalStateException("unreachable");
         }
     }
@@ -100,8 +116,8 @@ public final class CoreLoader {
         long[] casGeneration = new long[g.casBlocks()];
         boolean[] casDamaged = new boolean[g.casBlocks()];
         for (int b = 0; b < g.casBlocks(); b++) {
-            Decoded<CasRecord>[] pair = casBlocks.get(b);
-            Copies.Pick<CasRecord> pick = Copies.pick(pair[0], pair[1], CasRecord::generation);
+            Pair<CasRecord> pair = casBlocks.get(b);
+            Copies.Pick<CasRecord> pick = Copies.pick(pair.get(0), pair.get(1), CasRecord::generation);
             if (pick.damaged()) {
                 casDamaged[b] = true;
                 cas[b] = new byte[AgentLimits.CAS_BLOCK_BYTES];
@@ -115,13 +131,13 @@ public final class CoreLoader {
     }
 
     private void loadSlot(int s, AgentCore.Slot[] slots, boolean[] unknown) {
-        Decoded<ResourceRecord>[] pair = headers.get(s);
-        Copies.Pick<ResourceRecord> header = Copies.pick(pair[0], pair[1], ResourceRecord::generation);
+        Pair<ResourceRecord> pair = headers.get(s);
+        Copies.Pick<ResourceRecord> header = Copies.pick(pair.get(0), pair.get(1), ResourceRecord::generation);
         String name;
         if (header.damaged()) {
             TreeSet<String> named = new TreeSet<>();
-            for (Decoded<InstanceRecord>[] copies : instances.get(s)) {
-                for (Decoded<InstanceRecord> d : copies) {
+            for (Pair<InstanceRecord> copies : instances.get(s)) {
+                for (Decoded<InstanceRecord> d : copies.copies) {
                     if (d.isValid() && !d.value().isEmpty()) {
                         named.add(d.value().name());
                     }
@@ -147,9 +163,9 @@ public final class CoreLoader {
             regs.loadR(header.value().r());
         }
         for (int k = 0; k < g.windowInstances(); k++) {
-            Decoded<InstanceRecord>[] copies = instances.get(s)[k];
-            Copies.Pick<InstanceRecord> slot = Copies.pick(ownOrBlank(copies[0], name), ownOrBlank(copies[1], name),
-                    InstanceRecord::generation);
+            Pair<InstanceRecord> copies = instances.get(s).get(k);
+            Copies.Pick<InstanceRecord> slot = Copies.pick(ownOrBlank(copies.get(0), name), ownOrBlank(copies.get(1),
+                    name), InstanceRecord::generation);
             if (slot.damaged()) {
                 regs.markSlotDamaged(k);
                 note("resource '" + name + "' instance slot " + k + ": " + slot.reason());

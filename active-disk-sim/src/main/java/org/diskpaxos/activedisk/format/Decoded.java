@@ -19,6 +19,11 @@ public record Decoded<T>(Verdict verdict, T value, String reason) {
         return new Decoded<>(Verdict.VALID, value, "");
     }
 
+    /** What a loader holds for a sector it has not been given yet (treated as blank). */
+    public static <T> Decoded<T> blankPlaceholder() {
+        return new Decoded<>(Verdict.BLANK, null, "not loaded");
+    }
+
     static <T> Decoded<T> not(Verdict verdict, String reason) {
         return new Decoded<>(verdict, null, reason);
     }

@@ -35,12 +35,12 @@ final class AgentOracle implements Checker, SimAgent.Observer {
     private Simulation sim;
     private final SimAgent[] current;
     private final boolean[] dirty;
-    private final TreeMap<String, AgentRank>[] ackR;
-    private final TreeMap<String, TreeMap<Long, Write>>[] ackW;
+    private final java.util.List<TreeMap<String, AgentRank>> ackR = new java.util.ArrayList<>();
+    private final java.util.List<TreeMap<String, TreeMap<Long, Write>>> ackW = new java.util.ArrayList<>();
     private final long[][] ackCas;
     private final TreeMap<String, TreeMap<Long, TreeMap<AgentRank, byte[]>>> invokedWrites = new TreeMap<>();
     private final TreeMap<String, AgentRank> invokedRankMax = new TreeMap<>();
-    private final TreeSet<String>[][] invokedCas;
+    private final java.util.List<java.util.List<TreeSet<String>>> invokedCas = new java.util.ArrayList<>();
     private long checks;
     private long facts;
     private long loads;
@@ -49,21 +49,19 @@ final class AgentOracle implements Checker, SimAgent.Observer {
     private record Write(AgentRank rank, byte[] value) {
     }
 
-    @SuppressWarnings("unchecked")
     AgentOracle(int agents, int casBlocks) {
         this.agents = agents;
         this.current = new SimAgent[agents];
         this.dirty = new boolean[agents];
-        this.ackR = new TreeMap[agents];
-        this.ackW = new TreeMap[agents];
         this.ackCas = new long[agents][casBlocks];
-        this.invokedCas = new TreeSet[agents][casBlocks];
         for (int a = 0; a < agents; a++) {
-            ackR[a] = new TreeMap<>();
-            ackW[a] = new TreeMap<>();
+            ackR.add(new TreeMap<>());
+            ackW.add(new TreeMap<>());
+            java.util.List<TreeSet<String>> blocks = new java.util.ArrayList<>();
             for (int b = 0; b < casBlocks; b++) {
-                invokedCas[a][b] = new TreeSet<>();
+                blocks.add(new TreeSet<>());
             }
+            invokedCas.add(blocks);
         }
     }
 
@@ -90,7 +88,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
     }
 
     void invokedCas(int agent, int block, byte[] replacement) {
-        invokedCas[agent][block].add(hex(replacement));
+        invokedCas.get(agent).get(block).add(hex(replacement));
     }
 
     static long counterOf(byte[] block) {
@@ -121,7 +119,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
             checkRank(q.resource(), r.hint(), "abort hint", agent);
         } else if (reply instanceof AgentReply.CasResult r && request instanceof AgentRequest.CompareAndWrite q) {
             byte[] c = r.current();
-            if (!Arrays.equals(c, new byte[c.length]) && !invokedCas[agent][q.block()].contains(hex(c))) {
+            if (!Arrays.equals(c, new byte[c.length]) && !invokedCas.get(agent).get(q.block()).contains(hex(c))) {
                 fail("agent " + agent + " block " + q.block() + " holds content no client wrote: counter "
                         + counterOf(c));
             }
@@ -212,7 +210,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
             return;
         }
         facts++;
-        TreeMap<Long, Write> byInstance = ackW[a].computeIfAbsent(resource, k -> new TreeMap<>());
+        TreeMap<Long, Write> byInstance = ackW.get(a).computeIfAbsent(resource, k -> new TreeMap<>());
         Write old = byInstance.get(instance);
         if (old == null || old.rank().compareTo(w) < 0) {
             byInstance.put(instance, new Write(w, value));
@@ -222,7 +220,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
     private void raise(int a, String resource, AgentRank rank) {
         if (!rank.isZero()) {
             facts++;
-            ackR[a].merge(resource, rank, AgentRank::max);
+            ackR.get(a).merge(resource, rank, AgentRank::max);
         }
     }
 
@@ -250,14 +248,14 @@ final class AgentOracle implements Checker, SimAgent.Observer {
         }
         checks++;
         AgentCore core = agent.core();
-        for (Map.Entry<String, AgentRank> e : ackR[a].entrySet()) {
+        for (Map.Entry<String, AgentRank> e : ackR.get(a).entrySet()) {
             ResourceRegisters regs = registers(a, core, e.getKey());
             if (regs.r().compareTo(e.getValue()) < 0) {
                 fail("agent " + a + " lost an acknowledged read: R of " + e.getKey() + " is " + regs.r()
                         + " but a read at " + e.getValue() + " was answered");
             }
         }
-        for (Map.Entry<String, TreeMap<Long, Write>> e : ackW[a].entrySet()) {
+        for (Map.Entry<String, TreeMap<Long, Write>> e : ackW.get(a).entrySet()) {
             ResourceRegisters regs = registers(a, core, e.getKey());
             for (Map.Entry<Long, Write> w : e.getValue().entrySet()) {
                 checkWrite(a, regs, e.getKey(), w.getKey(), w.getValue());
