@@ -27,6 +27,7 @@ public final class ConsensusWorker {
     final TreeMap<Integer, String> decisions = new TreeMap<>();
     final List<String> violations = new ArrayList<>();
     long retries;
+    long contended;
 
     static String valueOf(int worker) {
         return "worker-" + worker;
@@ -96,11 +97,13 @@ public final class ConsensusWorker {
             System.out.flush();
             new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             w.run(regs, worker, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            w.contended = regs.lockContended();
         }
         StringBuilder out = new StringBuilder();
         w.decisions.forEach((i, v) -> out.append("decided ").append(i).append(' ').append(v).append('\n'));
         w.violations.forEach(v -> out.append("violation ").append(v).append('\n'));
         out.append("retries ").append(w.retries).append('\n');
+        out.append("contended ").append(w.contended).append('\n');
         System.out.print(out);
         System.out.flush();
     }

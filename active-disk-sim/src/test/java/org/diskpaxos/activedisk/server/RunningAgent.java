@@ -38,12 +38,18 @@ public final class RunningAgent implements AutoCloseable {
 
     public static RunningAgent start(AgentGeometry geometry, CoreOptions core, ServerLimits limits)
             throws IOException {
+        return start(geometry, core, limits, s -> s);
+    }
+
+    /** As {@link #start(AgentGeometry, CoreOptions, ServerLimits)}, with the device's storage wrapped. */
+    public static RunningAgent start(AgentGeometry geometry, CoreOptions core, ServerLimits limits,
+            java.util.function.UnaryOperator<AgentStorage> wrap) throws IOException {
         Path dir = TestKeys.scratch("agent");
         AgentKey key = TestKeys.keyFile(dir, "key");
         Path devicePath = dir.resolve("agent.img");
         List<String> log = new ArrayList<>();
         AgentDevice.initialise(devicePath, new AgentDevice.InitOptions("test", geometry), log::add);
-        AgentDevice device = AgentDevice.open(devicePath, core, log::add);
+        AgentDevice device = AgentDevice.load(wrap.apply(FileAgentStorage.open(devicePath)), core, log::add);
         AgentServer server = AgentServer.start(device, key, new InetSocketAddress("127.0.0.1", 0), limits, log::add);
         RunningAgent a = new RunningAgent(dir, devicePath, key, device, server);
         a.log.addAll(log);
