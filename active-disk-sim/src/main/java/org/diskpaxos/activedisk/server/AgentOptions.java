@@ -89,7 +89,7 @@ public record AgentOptions(Path device, InetSocketAddress listen, Path keyFile, 
         int pending = number(values, "max-pending", Math.max(d.inFlightTotalMax(), inFlight), inFlight, 1 << 20);
         ServerLimits limits = new ServerLimits(number(values, "max-connections", d.connectionsMax(), 1,
                 ServerLimits.CONNECTIONS_LIMIT), number(values, "max-frame-bytes", d.frameBytesMax(),
-                Frame.FRAME_BYTES_MIN + 512, Frame.FRAME_BYTES_MAX), inFlight, pending,
+                ServerLimits.FRAME_BYTES_LIMIT_MIN, Frame.FRAME_BYTES_MAX), inFlight, pending,
                 d.outputBytesPerConnectionMax(), d.handshakeTimeoutMs());
         return new AgentOptions(device, listen, key, init, name, geometry, !flags.contains("no-group-commit"),
                 limits);

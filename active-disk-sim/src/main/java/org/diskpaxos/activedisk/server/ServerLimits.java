@@ -18,14 +18,16 @@ import org.diskpaxos.activedisk.wire.Frame;
 public record ServerLimits(int connectionsMax, int frameBytesMax, int inFlightPerConnectionMax, int inFlightTotalMax,
         int outputBytesPerConnectionMax, long handshakeTimeoutMs) {
     public static final int CONNECTIONS_LIMIT = 65_536;
+    /** The smallest frame limit an agent may set: above the largest request (a compare-and-write, 588 bytes). */
+    public static final int FRAME_BYTES_LIMIT_MIN = 1024;
 
     public ServerLimits {
         if (connectionsMax < 1 || connectionsMax > CONNECTIONS_LIMIT) {
             throw new IllegalArgumentException("max connections must be 1 to " + CONNECTIONS_LIMIT + ", got "
                     + connectionsMax);
         }
-        if (frameBytesMax < Frame.FRAME_BYTES_MIN + 512 || frameBytesMax > Frame.FRAME_BYTES_MAX) {
-            throw new IllegalArgumentException("max frame bytes must be " + (Frame.FRAME_BYTES_MIN + 512) + " to "
+        if (frameBytesMax < FRAME_BYTES_LIMIT_MIN || frameBytesMax > Frame.FRAME_BYTES_MAX) {
+            throw new IllegalArgumentException("max frame bytes must be " + (FRAME_BYTES_LIMIT_MIN) + " to "
                     + Frame.FRAME_BYTES_MAX + ", got " + frameBytesMax);
         }
         if (inFlightPerConnectionMax < 1 || inFlightTotalMax < inFlightPerConnectionMax

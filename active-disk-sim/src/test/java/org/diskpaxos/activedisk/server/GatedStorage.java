@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.Semaphore;
 
 /** A storage whose syncs wait while the gate is closed: lets a test keep a batch (and its replies) in flight. */
-public final class GatedStorage implements AgentStorage {
+public class GatedStorage implements AgentStorage {
     private final AgentStorage inner;
     private final Semaphore gate = new Semaphore(Integer.MAX_VALUE);
     private volatile boolean closed;

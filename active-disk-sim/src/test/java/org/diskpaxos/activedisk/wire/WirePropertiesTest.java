@@ -131,6 +131,19 @@ class WirePropertiesTest {
     }
 
     @Test
+    void theLargestRequestFitsTheSmallestFrameLimitAnAgentMayChoose() {
+        qt().withExamples(300).withFixedSeed(8).forAll(requests()).check(r -> Frame.FRAME_BYTES_MIN
+                + MessageCodec.encodeRequest(r).length <= org.diskpaxos.activedisk.server.ServerLimits
+                .FRAME_BYTES_LIMIT_MIN);
+        byte[] name = new byte[AgentLimits.NAME_BYTES_MAX];
+        java.util.Arrays.fill(name, (byte) 'n');
+        AgentRequest longest = new AgentRequest.RrWrite(new String(name), Long.MAX_VALUE, new AgentRank(-1, -1, -1),
+                new byte[AgentLimits.VALUE_BYTES_MAX]);
+        assertTrue(Frame.FRAME_BYTES_MIN + MessageCodec.encodeRequest(longest).length
+                <= org.diskpaxos.activedisk.server.ServerLimits.FRAME_BYTES_LIMIT_MIN);
+    }
+
+    @Test
     void theAssemblerRefusesAnOversizedLengthBeforeTheBody() {
         FrameAssembler a = new FrameAssembler(1024);
         a.buffer().put(new byte[] {(byte) 0x01, 0x04, 0, 0});
