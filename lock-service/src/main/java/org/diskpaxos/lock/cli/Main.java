@@ -18,7 +18,8 @@ public final class Main {
     }
 
     static List<Command> commands() {
-        return List.of(new VersionCommand(), new BenchIoCommand(), new SimCommand());
+        return List.of(new VersionCommand(), new BenchIoCommand(), new SimCommand(), new AgentCommand(),
+                new AgentKeyCommand(), new AgentBenchCommand());
     }
 
     public static void main(String[] argv) {

@@ -8,6 +8,7 @@ import org.diskpaxos.sim.SimMain;
 import org.diskpaxos.sim.SimOptions;
 import org.diskpaxos.sim.WorkloadFactory;
 import org.diskpaxos.sim.fault.Tolerance;
+import org.diskpaxos.activedisk.sim.AgentIoWorkload;
 import org.diskpaxos.lock.sim.LeaseWorkload;
 import org.diskpaxos.paxos.sim.DiskPaxosWorkload;
 import org.diskpaxos.sim.workload.DiskIoWorkload;
@@ -19,9 +20,13 @@ import org.diskpaxos.sim.workload.DiskIoWorkload;
  */
 final class SimCommand implements Command, OptionSpec {
 
-    /** The protocols {@code --protocol} accepts; later issues add {@code disk}, {@code active}, {@code lease}. */
+    /**
+     * The protocols {@code --protocol} accepts: {@code disk-io} (the simulator's own), {@code agent-io} (simulated
+     * active-disk agents); later issues add {@code disk}, {@code active}, {@code lease}.
+     */
     static List<WorkloadFactory> protocols() {
-        return List.of(DiskIoWorkload.factory(), DiskPaxosWorkload.factory(), LeaseWorkload.factory());
+        return List.of(DiskIoWorkload.factory(), AgentIoWorkload.factory(), DiskPaxosWorkload.factory(),
+                LeaseWorkload.factory());
     }
 
     @Override
