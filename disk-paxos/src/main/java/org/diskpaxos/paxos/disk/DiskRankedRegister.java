@@ -121,6 +121,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     private final List<DiskIo> outbox = new ArrayList<>();
 
     private final boolean[] writable;
+    private long supersededFromMemory;
     private Pending pending = Pending.NONE;
     private long pendingBallot;
     private Inp pendingValue;
@@ -141,11 +142,23 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
      *                      whose area did not validate is never written (it may not be this area at all)
      */
     public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks) {
+        this(loop, replicas, config, writableDisks, null);
+    }
+
+    /**
+     * @param newestOwnBlock the newest block this process wrote to its sector of this area, if it knows it (null:
+     *                       read it back, phase 0); saves a read per instance for a process that keeps its resources
+     */
+    public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks,
+                              BallotBlock newestOwnBlock) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.replicas = List.copyOf(replicas);
         this.config = Objects.requireNonNull(config, "config");
         this.core = new DiskBallot(this.replicas.size(), config.hostId(), config.lver());
         this.writable = writableDisks == null ? null : writableDisks.clone();
+        if (newestOwnBlock != null) {
+            supersededFromMemory = !core.recoverFrom(newestOwnBlock) ? newestOwnBlock.lver() : 0;
+        }
         this.writeBuffers = new IoBuffer[this.replicas.size()];
         this.readsOutstanding = new int[this.replicas.size()];
         for (int d = 0; d < this.replicas.size(); d++) {
@@ -186,6 +199,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         begin();
     }
 
+    /** Whether phase 0 is done (from disk or memory): then {@link #dblock()} is this process's newest block. */
+    public boolean recovered() {
+        return core.recovered();
+    }
+
     /** The block this process last wrote or is writing, for status and tests. */
     public BallotBlock dblock() {
         return core.dblock();
@@ -214,6 +232,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     }
 
     private void begin() {
+        if (supersededFromMemory > 0) {
+            long seen = supersededFromMemory;
+            loop.execute(() -> finished(new BallotResult.Superseded(seen)));
+            return;
+        }
         deadline = loop.schedule(config.opDeadlineNs(), this::deadlinePassed);
         if (!core.recovered()) {
             core.recover(outbox);
@@ -270,14 +293,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         }
     }
 
-    private static final boolean DEBUG = System.getProperty("dp.debug.io") != null;
-
-    private void debug(String what) {
-        if (DEBUG && config.lver() == Long.getLong("dp.debug.io")) {
-            System.err.println(loop.nowNs() + " host " + config.hostId() + " " + what);
-        }
-    }
-
     private void submitWrite(DiskIo.WriteBlock w) {
         if (writable != null && !writable[w.disk()]) {
             loop.execute(() -> {
@@ -287,7 +302,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             });
             return;
         }
-        debug("write disk " + w.disk() + " io " + w.ioId() + " " + w.block());
         Replica r = replicas.get(w.disk());
         IoBuffer buffer = writeBuffers[w.disk()];
         BallotBlock b = w.block();
@@ -341,7 +355,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         if (result.status() != IoResult.Status.TIMED_OUT) {
             replicas.get(disk).writeGate().done();
         }
-        debug("write result disk " + disk + " io " + result.ioId() + " " + result.status() + (result.late() ? " late" : ""));
         DiskBallot.WriteStatus status;
         if (result.late()) {
             status = DiskBallot.WriteStatus.LATE;
@@ -387,8 +400,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         if (f == null) {
             return;
         }
-        debug("read result disk " + f.disk() + " io " + result.ioId() + " " + result.status() + (result.late() ? " late" : "")
-                + (result.error() == null ? "" : " " + result.error().getMessage()));
         int disk = f.disk();
         Replica r = replicas.get(disk);
         if (result.status() == IoResult.Status.TIMED_OUT) {
@@ -427,7 +438,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             }
             blocks[h - 1] = toBallotBlock(DblockDescriptor.decode(bytes, at));
         }
-        debug("read disk " + disk + " io " + ioId + " " + java.util.Arrays.toString(blocks));
         core.onBlocksRead(ioId, disk, blocks, outbox);
     }
 
@@ -437,7 +447,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             core.onReadFailed(ioId, disk, describe(disk, config.hostId()) + ": " + problem, outbox);
             return;
         }
-        debug("own read disk " + disk + " io " + ioId + " " + toBallotBlock(DblockDescriptor.decode(bytes, 0)));
         core.onOwnBlockRead(ioId, disk, toBallotBlock(DblockDescriptor.decode(bytes, 0)), outbox);
     }
 

@@ -178,7 +178,7 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
                 done.accept("creating '" + resourceName + "': could not take the resource index lease: " + outcome);
                 return;
             }
-            Consumer<String> finish = problem -> leases.release(lease, held.lver(), releaseProblem -> done.accept(problem));
+            Consumer<String> finish = problem -> leases.release(lease, held.leader(), releaseProblem -> done.accept(problem));
             reload(problem -> {
                 if (problem != null) {
                     finish.accept(problem);
