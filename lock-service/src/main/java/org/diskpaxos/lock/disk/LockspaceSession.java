@@ -232,6 +232,7 @@ public final class LockspaceSession {
         }
 
         /** Releases asynchronously; completes on the loop. */
+        @Override
         public CompletableFuture<ReleaseResult> releaseAsync() {
             CompletableFuture<ReleaseResult> result = new CompletableFuture<>();
             if (released) {
