@@ -17,7 +17,9 @@
  * <li>Checksums are computed by the encoder over the encoded little-endian bytes, never carried in the records.</li>
  * <li>A record never spans sectors: leader ≤ 256 bytes, dblock ≤ 128 bytes, mode block at +128.</li>
  * <li>Fields outside a checksum (leader {@code io_timeout} and {@code write_*}, dblock {@code flags}, mode block,
- *     request record, bitmap, resource index, LVB) are not protected: a bit flip there is not detected.</li>
+ *     request record, bitmap, resource index) are not protected: a bit flip there is not detected. Our lock value
+ *     block ({@link org.diskpaxos.paxos.ondisk.LvbDescriptor}) is: unlike sanlock's raw LVB sector it carries a
+ *     CRC-32C.</li>
  * </ul>
  *
  * <h2>Glossary</h2>
@@ -41,7 +43,8 @@
  * <tr><td>sector size / align size</td><td>512 or 4096 bytes / the size of one area: 1, 2, 4 or 8 MiB</td></tr>
  * <tr><td>mode block</td><td>shared-holder flag and generation at +128 in a host's resource sector</td></tr>
  * <tr><td>request record</td><td>sector 1 of a resource: a request (lver, force mode) that the holder let go</td></tr>
- * <tr><td>LVB</td><td>lock value block: one sector of user data in a resource area</td></tr>
+ * <tr><td>LVB</td><td>lock value block: one sector of user data in a resource area, at sector
+ *     {@code max_hosts + 2} (sanlock: the fixed sector 2002)</td></tr>
  * <tr><td>rindex</td><td>resource index: a name → area offset table in its own area</td></tr>
  * </table>
  */

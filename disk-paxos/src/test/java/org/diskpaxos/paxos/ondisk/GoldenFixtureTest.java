@@ -57,6 +57,10 @@ class GoldenFixtureTest {
         byte[] entryBytes = new byte[64];
         RindexDescriptor.encodeEntry(entry, ByteBuffer.wrap(entryBytes), 0);
         cases.put("rindex-entry", new Case<>(entryBytes, b -> RindexDescriptor.decodeEntry(b, 0), entry));
+        Lvb lvb = new Lvb(DblockStamp.areaId("LS", "RES"), 9, "next holder: resume at 4711".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        cases.put("lvb-512", new Case<>(LvbDescriptor.encodeSector(lvb, 512),
+                b -> LvbDescriptor.decode(b, 0, 512, DblockStamp.areaId("LS", "RES")), lvb));
         return cases;
     }
 
