@@ -98,8 +98,20 @@ public final class DiskPaxosResource {
     private boolean[] writable;
     /** The newest block this process wrote to its sector (any instance), once known: phase 0 from memory. */
     private BallotBlock newestOwnBlock;
-    /** One leader write at a time per disk, in order: an acquire's leader write lands before its release's. */
+    /**
+     * One write at a time per disk, in order, to the leader, the lock value block and other hosts' mode blocks: an
+     * acquire's leader write lands before its release's, a lock value block before the release that follows it, and
+     * a cleared mode block before this process frees the leader (see {@link #clearModeBlocks}).
+     */
     private final SectorWriteGate[] leaderGates;
+    /** One write at a time per disk to the request record. */
+    private final SectorWriteGate[] requestGates;
+    private final AreaSectors sectors;
+    /** This host's sector beyond the ballot: its RELEASED flag and mode block, with their repair. */
+    private final OwnSector ownSector;
+    private final AreaRecords records;
+    /** Ballots of this process in progress on the area; own-sector writes outside ballots wait for none. */
+    private int ballotsRunning;
 
     public DiskPaxosResource(EventLoop loop, List<Disk> disks, AreaExpectation expected, int hostId, long areaId,
             Options options, RandomSource random) {
@@ -122,11 +134,54 @@ public final class DiskPaxosResource {
         for (int d = 0; d < disks.size(); d++) {
             leaderGates[d] = new SectorWriteGate();
         }
+        requestGates = new SectorWriteGate[disks.size()];
         leaderReadBuffers = new IoBuffer[disks.size()];
         for (int d = 0; d < disks.size(); d++) {
+            requestGates[d] = new SectorWriteGate();
             leaderReadBuffers[d] = new IoBuffer(aligned(sector));
         }
         this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
+        this.sectors = new AreaSectors(loop, replicas, options.ioTimeoutNs(), options.opDeadlineNs());
+        this.ownSector = new OwnSector(this, loop, sectors, replicas, expected.geometry(), hostId, areaId,
+                options.ioTimeoutNs());
+        this.records = new AreaRecords(this, sectors, replicas.size());
+    }
+
+    int hostId() {
+        return hostId;
+    }
+
+    AreaExpectation expected() {
+        return expected;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    long areaId() {
+        return areaId;
+    }
+
+    /** Which disks this process may write: those whose area validated in the last leader read (null: none read). */
+    boolean[] writable() {
+        return writable == null ? null : writable.clone();
+    }
+
+    BallotBlock newestOwnBlock() {
+        return newestOwnBlock;
+    }
+
+    boolean ballotRunning() {
+        return ballotsRunning > 0;
+    }
+
+    SectorWriteGate[] leaderGates() {
+        return leaderGates;
+    }
+
+    SectorWriteGate[] requestGates() {
+        return requestGates;
     }
 
     public int diskCount() {
@@ -303,15 +358,34 @@ public final class DiskPaxosResource {
      * proposer's value. {@code leader} gives the geometry of the ballot ({@code num_hosts}, {@code max_hosts}).
      */
     public void decide(LeaderRecord leader, long lver, Inp value, RankedRegister.Callback<Consensus.Decision<Inp>> done) {
+        decideObserving(leader, lver, value, ballot -> done.done(ballot.decision()));
+    }
+
+    /** A decision and the other hosts' {@code SHARED} mode blocks the ballot's reads found. */
+    public record Ballot(Consensus.Decision<Inp> decision, List<DiskRankedRegister.SharedBlockSeen> sharedBlocksSeen) {
+        public Ballot {
+            sharedBlocksSeen = List.copyOf(sharedBlocksSeen);
+        }
+    }
+
+    /**
+     * {@link #decide}, also reporting the shared holders the ballot saw ({@link DiskRankedRegister#sharedBlocksSeen}):
+     * what an exclusive acquirer must check before it may use the lease. The ballot writes this host's sector with
+     * the mode block it last wrote ({@link #ownModeBlock()}) and the RELEASED flag cleared, as sanlock's ballot does.
+     */
+    public void decideObserving(LeaderRecord leader, long lver, Inp value, RankedRegister.Callback<Ballot> done) {
         DiskRankedRegister.Config config = new DiskRankedRegister.Config(expected.geometry().sectorSizeBytes(),
                 (int) leader.maxHosts(), (int) leader.numHosts(), hostId, lver, options.ioTimeoutNs(),
-                options.opDeadlineNs(), ModeBlock.NONE, areaId, options.requireStamps());
+                options.opDeadlineNs(), ownSector.modeBlock(), areaId, options.requireStamps());
         DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable, newestOwnBlock);
+        ballotsRunning++;
+        ownSector.ballotStarted();
         consensus.propose(register, Rank.ofHost(1, hostId), value, decision -> {
+            ballotsRunning--;
             if (register.recovered() && (newestOwnBlock == null || !older(register.dblock(), newestOwnBlock))) {
                 newestOwnBlock = register.dblock();
             }
-            done.done(decision);
+            done.done(new Ballot(decision, register.sharedBlocksSeen()));
         });
     }
 
@@ -356,6 +430,30 @@ public final class DiskPaxosResource {
                 }
             });
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // This host's sector outside ballots; other hosts' sectors
+
+    /** The mode block this process last wrote to its sector; its ballots keep writing it. */
+    public ModeBlock ownModeBlock() {
+        return ownSector.modeBlock();
+    }
+
+    /**
+     * Rewrites this host's sector with the dblock values of the newest block it wrote (unchanged; it must be of lease
+     * version {@code lver}, so the flag cannot land on a later version's block), the {@code DBLOCK_FL_RELEASED} flag
+     * set or not, and {@code mode} as its mode block; {@code done} gets null once a majority of disks wrote it, else
+     * why not. Disks that missed it are rewritten in the background ({@link OwnSector}). Needs a ballot of this
+     * incarnation first, and none running; writes only disks whose area validated in the last {@link #readLeader}.
+     */
+    public void writeOwnSector(long lver, boolean released, ModeBlock mode, RankedRegister.Callback<String> done) {
+        ownSector.write(lver, released, mode, done);
+    }
+
+    /** The records beside the leader and the ballot: hosts' sectors, the lock value block, the request record. */
+    public AreaRecords records() {
+        return records;
     }
 
     private static ByteBuffer aligned(int lengthBytes) {

@@ -18,11 +18,13 @@ import org.diskpaxos.paxos.core.BallotResult;
 import org.diskpaxos.paxos.core.DiskBallot;
 import org.diskpaxos.paxos.core.DiskIo;
 import org.diskpaxos.paxos.core.Inp;
+import org.diskpaxos.paxos.ondisk.AreaGeometry;
 import org.diskpaxos.paxos.ondisk.Dblock;
 import org.diskpaxos.paxos.ondisk.DblockDescriptor;
 import org.diskpaxos.paxos.ondisk.DblockStamp;
 import org.diskpaxos.paxos.ondisk.Decoded;
 import org.diskpaxos.paxos.ondisk.ModeBlock;
+import org.diskpaxos.paxos.ondisk.ModeBlockDescriptor;
 
 /**
  * The ranked register of one consensus instance ({@code lver}) of one resource, emulated by Disk Paxos over the
@@ -133,6 +135,17 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     private record InFlight(int disk, IoBuffer buffer, DiskIo request) {
     }
 
+    /**
+     * A {@code SHARED} mode block ({@link ModeBlock#isShared()}) that this register's newest complete ballot read of
+     * {@code disk} found in host {@code hostId}'s sector; {@code sector} is that sector as read (dblock, stamp and
+     * mode block), for a caller that clears the mode block of a host proven gone.
+     */
+    public record SharedBlockSeen(int disk, long hostId, long generation, byte[] sector) {
+    }
+
+    /** Per disk: the shared blocks of other hosts in the newest ballot read of it that decoded completely. */
+    private final List<List<SharedBlockSeen>> sharedSeen = new ArrayList<>();
+
     public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config) {
         this(loop, replicas, config, null);
     }
@@ -178,6 +191,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             }
             writeBuffers[d] = new IoBuffer(alignedBuffer(config.sectorSizeBytes()));
             freeReadBuffers.add(new ArrayDeque<>());
+            sharedSeen.add(List.of());
         }
     }
 
@@ -211,6 +225,20 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * The {@code SHARED} mode blocks of other hosts that this register's ballot reads found: for each disk, those of
+     * the newest read of that disk in which every block decoded. A shared holder whose mode-block write reached a
+     * majority of disks before this register's first read began is in this list, whichever majority the reads
+     * reached (two majorities meet). Entries may be stale (cleared since); callers judge them.
+     */
+    public List<SharedBlockSeen> sharedBlocksSeen() {
+        List<SharedBlockSeen> all = new ArrayList<>();
+        for (List<SharedBlockSeen> perDisk : sharedSeen) {
+            all.addAll(perDisk);
+        }
+        return all;
     }
 
     /** Completions that arrived for I/O the core no longer waited for (late or stale). */
@@ -438,6 +466,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             }
             blocks[h - 1] = toBallotBlock(DblockDescriptor.decode(bytes, at));
         }
+        observeModeBlocks(disk, bytes);
         core.onBlocksRead(ioId, disk, blocks, outbox);
     }
 
@@ -448,6 +477,27 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             return;
         }
         core.onOwnBlockRead(ioId, disk, toBallotBlock(DblockDescriptor.decode(bytes, 0)), outbox);
+    }
+
+    /** Records the other hosts' SHARED mode blocks of a ballot read of {@code disk} whose blocks all decoded. */
+    private void observeModeBlocks(int disk, ByteBuffer bytes) {
+        List<SharedBlockSeen> seen = null;
+        int sector = config.sectorSizeBytes();
+        for (int h = 1; h <= config.numHosts(); h++) {
+            int at = (h - 1) * sector;
+            if (h == config.hostId() || !ModeBlockDescriptor.isShared(bytes, at + AreaGeometry.MODE_BLOCK_OFFSET_IN_SECTOR)) {
+                continue;
+            }
+            byte[] copy = new byte[sector];
+            bytes.get(at, copy);
+            long generation = ModeBlockDescriptor.decode(ByteBuffer.wrap(copy), AreaGeometry.MODE_BLOCK_OFFSET_IN_SECTOR)
+                    .value().generation();
+            if (seen == null) {
+                seen = new ArrayList<>();
+            }
+            seen.add(new SharedBlockSeen(disk, h, generation, copy));
+        }
+        sharedSeen.set(disk, seen == null ? List.of() : List.copyOf(seen));
     }
 
     /** Why the sector at {@code at}, read as host {@code hostId}'s, cannot be trusted; null if it can. */

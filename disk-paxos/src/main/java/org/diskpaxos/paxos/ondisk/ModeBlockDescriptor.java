@@ -41,6 +41,15 @@ public final class ModeBlockDescriptor {
         LittleEndian.putLong(buffer, offset + GENERATION_OFFSET, modeBlock.generation());
     }
 
+    /**
+     * Flyweight check of the {@code MBLOCK_SHARED} flag of the mode block at {@code offset}, without decoding it (hot
+     * path: a ballot read scans every host's sector); false if the buffer is too short.
+     */
+    public static boolean isShared(ByteBuffer buffer, int offset) {
+        return LittleEndian.fits(buffer, offset, LENGTH)
+                && (LittleEndian.getInt(buffer, offset + FLAGS_OFFSET) & MBLOCK_SHARED) != 0;
+    }
+
     /** TRUNCATED, BLANK (all zero) or VALID: there is nothing else to check. Never throws. */
     public static Decoded<ModeBlock> decode(ByteBuffer buffer, int offset) {
         if (!LittleEndian.fits(buffer, offset, LENGTH)) {

@@ -20,6 +20,7 @@ final class ScriptedDevice implements AsyncBlockDevice {
     private final ManualLoop loop;
     private final String name;
     private Predicate<Held> holdIf = h -> false;
+    private Predicate<Held> failIf = h -> false;
     private long readOffsetShiftBytes;
     private boolean dropWrites;
     final List<Held> held = new ArrayList<>();
@@ -53,6 +54,11 @@ final class ScriptedDevice implements AsyncBlockDevice {
 
     void holdIf(Predicate<Held> predicate) {
         this.holdIf = predicate;
+    }
+
+    /** Fail the I/O matching {@code predicate} at once (status FAILED, nothing applied). */
+    void failIf(Predicate<Held> predicate) {
+        this.failIf = predicate;
     }
 
     /** Acknowledge writes without storing them: a lost (or misdirected-away) write. */
@@ -113,6 +119,12 @@ final class ScriptedDevice implements AsyncBlockDevice {
                         IoCallback cb) {
         buffer.claim(name);
         Held h = new Held(kind, ioId, offsetBytes, buffer, lengthBytes, cb);
+        if (failIf.test(h)) {
+            buffer.release();
+            loop.execute(() -> cb.onResult(new IoResult(ioId, kind, IoResult.Status.FAILED,
+                    new java.io.IOException(name + ": scripted failure"), false)));
+            return;
+        }
         if (holdIf.test(h)) {
             held.add(h);
             return;
