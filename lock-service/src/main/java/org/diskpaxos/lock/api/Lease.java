@@ -44,6 +44,40 @@ public interface Lease extends AutoCloseable {
     /** Completes, once, with the reason when the lease is lost while held; never completes if it is released first. */
     CompletableFuture<String> lost();
 
+    /**
+     * Completes, once, when another host asks for this lease ({@link LeaseClient#request}): with
+     * {@link RequestMode#GRACEFUL} the holder should release it when it can; with {@link RequestMode#FORCE} the lease
+     * has also turned LOST. Never completes for a client that does not deliver requests (the default).
+     */
+    default CompletableFuture<RequestMode> requested() {
+        return new CompletableFuture<>();
+    }
+
+    /**
+     * The resource's lock value block: the value the last exclusive holder left with {@link #setLvb} (or, once this
+     * holder has set one, that value); empty if none was ever written. Read from the disks on the first call, which
+     * may block for a few I/Os.
+     *
+     * @throws LeaseLostException if the lease is no longer valid
+     * @throws LeaseException     if the block is damaged or unreadable on a majority of disks (the message names
+     *                            them), or this client does not support lock value blocks (the default)
+     */
+    default byte[] lvb() throws LeaseException {
+        throw new LeaseException(resource() + ": this lease client does not support lock value blocks");
+    }
+
+    /**
+     * Sets the lock value block that {@link #release()} writes before it frees the lease, for the next holder. Only
+     * an exclusive holder writes it (as in sanlock).
+     *
+     * @throws IllegalArgumentException if {@code value} is larger than the block holds (sector size minus 32 bytes)
+     * @throws IllegalStateException    if the lease is shared, released or lost
+     * @throws UnsupportedOperationException if this client does not support lock value blocks (the default)
+     */
+    default void setLvb(byte[] value) {
+        throw new UnsupportedOperationException(resource() + ": this lease client does not support lock value blocks");
+    }
+
     /** Releases the lease; idempotent, never throws for a lost lease. */
     ReleaseResult release();
 

@@ -24,6 +24,19 @@ public interface LeaseClient extends AutoCloseable {
     /** Acquires the lease asynchronously; cancelling the future abandons the wait (releasing it if won meanwhile). */
     CompletableFuture<Lease> acquireAsync(ResourceId resource, LeaseOptions options);
 
+    /**
+     * Asks the holders of {@code resource} to give it up (sanlock's {@code request}): writes the resource's request
+     * record with the next lease version and {@code mode}, and signals each holder's host through this host's
+     * delta lease. Holders notice at their next renewals ({@link Lease#requested()}). This does not acquire anything:
+     * acquire afterwards, waiting for the release.
+     *
+     * @throws LeaseException for an unknown resource, a resource this host holds, or unavailable disks; the default
+     *                        implementation for clients that do not support requests
+     */
+    default RequestResult request(ResourceId resource, RequestMode mode) throws InterruptedException, LeaseException {
+        throw new LeaseException(resource + ": this lease client does not support requests");
+    }
+
     /** Releases every lease and leaves the lockspace. */
     @Override
     void close();

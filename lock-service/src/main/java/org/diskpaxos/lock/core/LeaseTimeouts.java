@@ -107,6 +107,24 @@ public record LeaseTimeouts(long ioTimeoutNs, double driftPpmMax) {
         return 2 * ioTimeoutNs;
     }
 
+    /**
+     * How long a host keeps another host's bit set in its delta lease's bitmap after a request (sanlock's
+     * {@code set_bitmap_seconds}, {@code 6d}): the bit reaches the disks at the next renewal (within {@code d}) and
+     * stays there about {@code 5d}, longer than {@link #requestScanIntervalNs()} plus a renewal, so the signalled
+     * host's scans see it.
+     */
+    public long requestBitKeepNs() {
+        return 6 * ioTimeoutNs;
+    }
+
+    /**
+     * How often a host that holds leases reads the whole lockspace for bits other hosts set for it ({@code 2d}); sanlock
+     * reads the whole lockspace at every renewal, which we do not, to keep renewals to one sector.
+     */
+    public long requestScanIntervalNs() {
+        return 2 * ioTimeoutNs;
+    }
+
     /** A one-paragraph description of the timeline with this profile's numbers, for logs and {@code --help}. */
     public String describe() {
         return String.format(java.util.Locale.ROOT, "io timeout %s: renew every %s, suspect after %s, lost after %s,"
