@@ -21,6 +21,8 @@ import org.diskpaxos.lock.api.LeaseClient;
 import org.diskpaxos.lock.api.LeaseException;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.LeaseUnavailableException;
+import org.diskpaxos.lock.api.RequestMode;
+import org.diskpaxos.lock.api.RequestResult;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.api.StorageUnavailableException;
 import org.diskpaxos.lock.core.HostIdentity;
@@ -322,6 +324,26 @@ public final class EmbeddedLeaseClient implements LeaseClient {
             }
         });
         return out;
+    }
+
+    /**
+     * {@inheritDoc} Blocks for a few I/Os. A resource this process holds, an unknown resource, or unavailable disks
+     * throw a {@link LeaseException} naming the problem.
+     */
+    @Override
+    public RequestResult request(ResourceId resource, RequestMode mode) throws InterruptedException, LeaseException {
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(mode, "mode");
+        if (closed) {
+            throw new LeaseException("client is closed");
+        }
+        CompletableFuture<ResourceLeases.RequestOutcome> done = new CompletableFuture<>();
+        loop.execute(() -> session.request(resource, mode, done::complete));
+        ResourceLeases.RequestOutcome outcome = join(done);
+        if (outcome instanceof ResourceLeases.RequestOutcome.Requested r) {
+            return new RequestResult(r.lver(), r.holderHostIds());
+        }
+        throw new LeaseException(((ResourceLeases.RequestOutcome.Failed) outcome).reason());
     }
 
     private CompletableFuture<LockspaceSession.AcquireResult> start(ResourceId resource, Duration wait,

@@ -1,5 +1,6 @@
 package org.diskpaxos.lock.embedded;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +18,12 @@ import org.diskpaxos.blockdev.BlockDevices;
 import org.diskpaxos.lock.api.Lease;
 import org.diskpaxos.lock.api.LeaseException;
 import org.diskpaxos.lock.api.LeaseLostException;
+import org.diskpaxos.lock.api.LeaseMode;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.LeaseState;
 import org.diskpaxos.lock.api.ReleaseResult;
+import org.diskpaxos.lock.api.RequestMode;
+import org.diskpaxos.lock.api.RequestResult;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.core.HostIdentity;
 import org.diskpaxos.lock.core.LeaseTimeouts;
@@ -31,9 +35,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedded lease client on three real files with direct I/O, as two hosts in one JVM: leases by name with
- * fencing tokens that grow, a busy lease refused until released, release of a lost lease, and a lockspace of the
- * wrong name refused with the disk and offset named.
+ * The embedded lease client on three real files with direct I/O, as several hosts in one JVM: leases by name with
+ * fencing tokens that grow, a busy lease refused until released, shared leases with a lock value block and a request
+ * that reaches both readers, release of a lost lease, and a lockspace of the wrong name refused with the disk and
+ * offset named.
  */
 class EmbeddedLeaseClientTest {
 
@@ -104,6 +109,41 @@ class EmbeddedLeaseClientTest {
         Lease second = b.tryAcquire(db, Duration.ofSeconds(5), LeaseOptions.EXCLUSIVE).orElseThrow();
         assertTrue(second.fence() > first.fence(), second.fence() + " not above " + first.fence());
         second.close();
+    }
+
+    @Test
+    void sharedLeasesLockValueBlocksAndRequestsOnRealFiles() throws Exception {
+        EmbeddedLeaseClient a = client("ls", 5);
+        EmbeddedLeaseClient b = client("ls", 6);
+        EmbeddedLeaseClient c = client("ls", 7);
+        a.createResource("cfg");
+        ResourceId cfg = ResourceId.parse("ls/cfg");
+        byte[] value = "schema 12".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Lease writer = a.acquire(cfg, LeaseOptions.EXCLUSIVE)) {
+            assertEquals(0, writer.lvb().length);
+            writer.setLvb(value);
+        }
+        Lease r1 = a.acquire(cfg, LeaseOptions.SHARED);
+        Lease r2 = b.tryAcquire(cfg, Duration.ofSeconds(5), LeaseOptions.SHARED).orElseThrow();
+        assertEquals(LeaseMode.SHARED, r2.mode());
+        assertArrayEquals(value, r2.lvb(), "a reader sees the last writer's value");
+        assertTrue(c.tryAcquire(cfg, Duration.ofMillis(300), LeaseOptions.EXCLUSIVE).isEmpty(),
+                "a writer must wait for the readers");
+        RequestResult asked = c.request(cfg, RequestMode.GRACEFUL);
+        assertEquals(List.of(5L, 6L), asked.holderHostIds());
+        assertEquals(RequestMode.GRACEFUL, r1.requested().get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(RequestMode.GRACEFUL, r2.requested().get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(ReleaseResult.RELEASED, r1.release());
+        assertEquals(ReleaseResult.RELEASED, r2.release());
+        Lease writer = c.tryAcquire(cfg, Duration.ofSeconds(5), LeaseOptions.EXCLUSIVE).orElseThrow();
+        assertTrue(writer.fence() > Math.max(r1.fence(), r2.fence()));
+        assertArrayEquals(value, writer.lvb());
+        LeaseException unknown = assertThrows(LeaseException.class,
+                () -> a.request(ResourceId.parse("ls/nope"), RequestMode.FORCE));
+        assertTrue(unknown.getMessage().contains("unknown resource 'nope'"), unknown.getMessage());
+        LeaseException own = assertThrows(LeaseException.class, () -> c.request(cfg, RequestMode.FORCE));
+        assertTrue(own.getMessage().contains("holds"), own.getMessage());
+        writer.close();
     }
 
     @Test
