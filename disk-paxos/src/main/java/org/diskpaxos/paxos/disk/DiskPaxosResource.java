@@ -35,6 +35,13 @@ import org.diskpaxos.paxos.ondisk.Verdict;
  * same instance). A stale leader costs at most a consensus round that finds the next instance already decided —
  * never a wrong owner, since every instance's value comes from consensus.
  *
+ * <h2>Beside the ballot</h2>
+ * {@link #decideObserving} also reports the other hosts' {@code SHARED} mode blocks the ballot read (shared leases);
+ * {@link #writeOwnSector} rewrites this host's sector with its newest block's values and a new RELEASED flag or mode
+ * block ({@link OwnSector}); {@link #records()} reads hosts' sectors, clears a gone host's mode block, and reads and
+ * writes the lock value block and the request record ({@link AreaRecords}). All of it writes only disks whose area
+ * validated in the last leader read, one write in flight per sector.
+ *
  * <h2>Bad areas</h2>
  * A disk whose area is not this resource (blank, another lockspace or resource, another sector size, area size or
  * host count, an unknown version, a cleared lease) is a configuration error: every operation fails with a message

@@ -33,6 +33,10 @@ import java.time.Duration;
  *   <li>{@code joinSettle = 2d} (sanlock's {@code delta_short_delay}): after writing its delta lease a joining
  *       host waits, then reads it back; a rival whose write raced ours lands within that time.</li>
  *   <li>Failover after the holder's host dies is {@code hostDead} plus one acquire: about {@code 7d}.</li>
+ *   <li>Requests: a requester keeps the holder's bit in its delta lease for {@code requestBitKeep = 6d}
+ *       (sanlock's {@code set_bitmap_seconds}); a holder scans for bits every {@code requestScanInterval = 2d}
+ *       after a renewal, so it is told within about {@code 3d} — sanlock: up to 20 s.</li>
+ *   <li>A FORCE request makes the holder's lease LOST at once; it is freed on disk {@code killGrace} later.</li>
  * </ul>
  *
  * <p>Profiles: {@link #DEFAULT} ({@code d} = 2 s; failover ≈ 14 s, against sanlock's 140 s) for SAN storage with
