@@ -398,7 +398,15 @@ public final class LockspaceSession {
             }
             session.loop().execute(() -> area.records().readLvb(read -> {
                 if (read instanceof AreaRecords.LvbRead.Value v) {
-                    // Nobody else writes it while we hold the lease (only exclusive holders write, at release).
+                    // Nobody else writes it while we hold the lease (only exclusive holders write, at release). If
+                    // the lease was lost while the read was in flight, a later holder may have written it: the value
+                    // is not ours to report.
+                    try {
+                        checkValid();
+                    } catch (LeaseLostException e) {
+                        out.completeExceptionally(e);
+                        return;
+                    }
                     readLvb = v.lvb().value();
                     out.complete(readLvb.clone());
                 } else {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * The lock value block through held leases on the deterministic bench: empty at first, a value an exclusive holder
  * sets is read by the next holder (shared or exclusive), a value that does not fit or a set by a shared, released or
  * lost holder is refused, a block damaged on a majority of disks reads as an error naming them, and a value that
- * cannot be written keeps the lease from being freed (so that nobody takes it without the value).
+ * cannot be written keeps the lease from being freed (so that nobody takes it without the value), and a value read
+ * while the lease was being lost is not reported (a later holder may have written it).
  */
 class LockValueBlockTest {
 
@@ -107,5 +108,30 @@ class LockValueBlockTest {
         LockspaceSession.AcquireResult other = h2.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT);
         assertInstanceOf(LockspaceSession.AcquireResult.Busy.class, other,
                 "without its value the lease must not pass on while its holder lives: " + other);
+    }
+
+    @Test
+    void aReadThatFinishesAfterTheLeaseWasLostReportsTheLossNotTheValue() {
+        LockspaceSession.HeldLease first = held(h1.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT));
+        first.setLvb(new byte[] {9});
+        release(first);
+        LockspaceSession.HeldLease lease = held(h2.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT));
+        long lvbAt = LeaseHarness.resourceOffset(0) + LeaseHarness.GEOMETRY.resourceLvbOffsetBytes();
+        for (LeaseHarness.Disk d : h2.disks) {
+            d.holdIf = io -> !io.write && io.offsetBytes == lvbAt;
+        }
+        CompletableFuture<byte[]> read = lease.lvbAsync();
+        bench.advance(1);
+        lease.markLost("test: the host's liveness lease expired while the read was in flight");
+        for (LeaseHarness.Disk d : h2.disks) {
+            d.holdIf = io -> false;
+            for (LeaseHarness.Held io : java.util.List.copyOf(d.held)) {
+                io.release();
+            }
+        }
+        bench.advance(LeaseHarness.TIMEOUTS.ioTimeoutNs());
+        assertTrue(read.isDone(), "the read did not finish");
+        ExecutionException e = assertThrows(ExecutionException.class, read::get);
+        assertInstanceOf(LeaseLostException.class, e.getCause());
     }
 }
