@@ -1,5 +1,6 @@
 package org.diskpaxos.lock.sim;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,14 +8,19 @@ import java.util.Locale;
 import java.util.Map;
 import org.diskpaxos.blockdev.async.AsyncBlockDevice;
 import org.diskpaxos.blockdev.async.EventLoop;
+import org.diskpaxos.lock.api.LeaseLostException;
+import org.diskpaxos.lock.api.LeaseMode;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.LeaseState;
+import org.diskpaxos.lock.api.ReleaseResult;
+import org.diskpaxos.lock.api.RequestMode;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.core.HostIdentity;
 import org.diskpaxos.lock.core.LeaseTimeouts;
 import org.diskpaxos.lock.disk.AreaDisk;
 import org.diskpaxos.lock.disk.Lockspace;
 import org.diskpaxos.lock.disk.LockspaceSession;
+import org.diskpaxos.lock.disk.ResourceLeases;
 import org.diskpaxos.paxos.RandomSource;
 import org.diskpaxos.paxos.disk.DiskPaxosResource;
 import org.diskpaxos.paxos.ondisk.AreaExpectation;
@@ -32,14 +38,18 @@ import org.diskpaxos.sim.fault.ToleranceSpec;
 
 /**
  * {@code --protocol lease}: {@value #HOSTS} hosts join one lockspace on {@value #DISKS} disks (sanlock's 512-byte,
- * 1 MiB layout) and take turns holding {@value #RESOURCES} resources exclusively — the production
+ * 1 MiB layout) and take turns holding {@value #RESOURCES} resources, exclusively or shared — the production
  * {@link Lockspace}, {@link LockspaceSession} and Disk Paxos code on simulated disks, clocks and hosts that crash,
- * pause and drift. While a host believes it holds a lease it writes to the resource's {@link FencedStorage} with
- * its fencing token, through a delayed channel, as a client would.
+ * pause and drift. While a host believes it holds a lease exclusively it writes to the resource's
+ * {@link FencedStorage} with its fencing token, through a delayed channel, as a client would; every holder reads
+ * the lock value block and every exclusive one leaves a new value in it. An exclusive acquirer that finds the lease
+ * busy sometimes asks the holders to let go (graceful or forced requests); a holder told so releases early.
  *
- * <p>Checked by {@link LeaseChecker} after every event: at most one holder per resource at any virtual instant
- * (within tolerance), fencing tokens strictly increasing per resource, and fenced storage never accepting an older
- * token after a newer one. Within tolerance every resource must be granted again after the heal.
+ * <p>Checked by {@link LeaseChecker} after every event: an exclusive holder is alone at every virtual instant
+ * (within tolerance), lease versions are never granted twice, tokens increase, fenced storage never accepts an older
+ * token after a newer one, lock value blocks are never garbage (and within tolerance the newest released), and
+ * holders are told only of requests someone made. Within tolerance every resource must be granted exclusively again
+ * after the heal (from then on hosts ask for exclusive leases only, so readers cannot keep a writer out forever).
  */
 public final class LeaseWorkload implements Workload {
     public static final int HOSTS = 5;
@@ -48,6 +58,12 @@ public final class LeaseWorkload implements Workload {
     static final String LOCKSPACE = "simls";
     static final AreaGeometry GEOMETRY = AreaGeometry.SECTOR_512_ALIGN_1M;
     static final int TRIPS_PER_LIVENESS_PHASE = 80;
+    /** Percent of acquires (before the heal) that ask for a shared lease. */
+    static final int SHARED_PERCENT = 40;
+    /** Percent of busy exclusive acquires followed by a request to the holders; a third of those are forced. */
+    static final int REQUEST_PERCENT = 30;
+    private static final long LVB_MAGIC = 0x53494d4c56423031L;
+    static final int LVB_HEADER_BYTES = 24;
 
     private final Topology topology = new Topology(HOSTS, DISKS,
             new DiskGeometry(GEOMETRY.sectorSizeBytes(), (1 + RESOURCES) * GEOMETRY.sectorsPerArea()));
@@ -66,8 +82,8 @@ public final class LeaseWorkload implements Workload {
 
             @Override
             public String description() {
-                return HOSTS + " hosts taking turns on " + RESOURCES + " exclusive leases over " + DISKS
-                        + " disks; single holder, fencing tokens, fenced storage";
+                return HOSTS + " hosts taking turns on " + RESOURCES + " exclusive and shared leases over " + DISKS
+                        + " disks, with lock value blocks and requests; exclusion, fencing tokens, fenced storage";
             }
 
             @Override
@@ -187,10 +203,11 @@ public final class LeaseWorkload implements Workload {
                     return;
                 }
                 count("joined");
+                lockspace.limitRequestScan(HOSTS);
                 session = new LockspaceSession(lockspace, (name, done) -> {
                     int r = Integer.parseInt(name.substring(3));
                     done.accept(resources[r], null);
-                });
+                }, RandomSource.seeded(host.prng().nextLong()));
                 Lockspace member = lockspace;
                 member.onLost(reason -> {
                     debug(hostId, "membership lost: " + reason);
@@ -216,14 +233,30 @@ public final class LeaseWorkload implements Workload {
             }
             int r = host.prng().nextInt(RESOURCES);
             ResourceId id = new ResourceId(LOCKSPACE, resourceName(r));
+            boolean healed = simulation.nowNs() >= simulation.plan().healAtNs();
+            LeaseOptions options = !healed && host.prng().nextInt(100) < SHARED_PERCENT ? LeaseOptions.SHARED
+                    : LeaseOptions.EXCLUSIVE;
             long deadline = loop.nowNs() + host.prng().nextLong(0, 3 * timeouts.ioTimeoutNs());
-            count("acquire");
-            memberSession.acquire(id, LeaseOptions.EXCLUSIVE, deadline, result -> {
-                debug(hostId, "acquire " + id + ": " + result);
+            count("acquire " + options.mode());
+            memberSession.acquire(id, options, deadline, result -> {
+                debug(hostId, "acquire " + id + " " + options.mode() + ": " + result);
                 if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
-                    count("granted");
+                    count("granted " + options.mode());
+                    long grantedAtNs = simulation.nowNs();
                     checker.granted(r, hostId, host.incarnation(), a.lease(), member);
-                    hold(member, memberSession, r, a.lease(), host.prng().nextInt(1, 4));
+                    boolean[] asked = {false};
+                    a.lease().requested().thenAccept(mode -> {
+                        count("told of a " + mode + " request");
+                        checker.notified(r, a.lease());
+                        asked[0] = true;
+                    });
+                    // Hold only once the value is read, as a user of the blocking lvb() would.
+                    readLvb(r, a.lease(), grantedAtNs, () -> hold(member, memberSession, r, a.lease(),
+                            host.prng().nextInt(1, 4), asked));
+                } else if (result instanceof LockspaceSession.AcquireResult.Busy
+                        && options.mode() == LeaseMode.EXCLUSIVE && host.prng().nextInt(100) < REQUEST_PERCENT) {
+                    count("busy");
+                    request(member, memberSession, r, id);
                 } else {
                     count(result instanceof LockspaceSession.AcquireResult.Busy ? "busy" : "failed");
                     next(member, memberSession);
@@ -231,33 +264,123 @@ public final class LeaseWorkload implements Workload {
             });
         }
 
+        private void request(Lockspace member, LockspaceSession memberSession, int r, ResourceId id) {
+            RequestMode mode = host.prng().nextInt(3) == 0 ? RequestMode.FORCE : RequestMode.GRACEFUL;
+            checker.requestMade(r);
+            memberSession.request(id, mode, outcome -> {
+                debug(hostId, "request " + id + " " + mode + ": " + outcome);
+                if (outcome instanceof ResourceLeases.RequestOutcome.Requested q) {
+                    checker.requestDone(r, q.holderHostIds().isEmpty() ? 0 : q.lver(), false);
+                } else {
+                    checker.requestDone(r, 0, true);
+                }
+                count(outcome instanceof ResourceLeases.RequestOutcome.Requested q
+                        ? (q.holderHostIds().isEmpty() ? "request: nobody held it" : "request " + mode)
+                        : "request failed");
+                next(member, memberSession);
+            });
+        }
+
+        /** Reads the lock value block and checks it is a value some exclusive holder set. */
+        private void readLvb(int r, LockspaceSession.HeldLease lease, long grantedAtNs, Runnable then) {
+            lease.lvbAsync().whenComplete((value, error) -> {
+                if (error != null) {
+                    count(error instanceof LeaseLostException ? "lvb: lease lost"
+                            : "lvb unreadable");
+                } else {
+                    checker.lvbRead(r, lease, grantedAtNs, writerToken(value));
+                }
+                loop.execute(then);
+            });
+        }
+
         private void hold(Lockspace member, LockspaceSession memberSession, int r, LockspaceSession.HeldLease lease,
-                          int writesLeft) {
+                          int writesLeft, boolean[] asked) {
             loop.schedule(host.prng().nextLong(0, timeouts.ioTimeoutNs()), () -> {
                 LeaseState s = lease.state();
-                if (s == LeaseState.HELD || s == LeaseState.SUSPECT) {
+                boolean valid = s == LeaseState.HELD || s == LeaseState.SUSPECT;
+                if (valid && lease.mode() == LeaseMode.EXCLUSIVE) {
                     count("fenced write");
                     checker.storage(r).send(lease.fence(), host.prng().nextLong(0, timeouts.ioTimeoutNs() / 2));
                 }
-                if (writesLeft > 1 && (s == LeaseState.HELD || s == LeaseState.SUSPECT)) {
-                    hold(member, memberSession, r, lease, writesLeft - 1);
+                if (writesLeft > 1 && valid && !asked[0]) {
+                    hold(member, memberSession, r, lease, writesLeft - 1, asked);
                     return;
                 }
+                boolean wroteLvb = false;
+                if (valid && lease.mode() == LeaseMode.EXCLUSIVE && host.prng().nextInt(4) != 0) {
+                    lease.setLvb(lvbValue(lease.fence(),
+                            host.prng().nextInt(0, lease.lvbCapacityBytes() - LVB_HEADER_BYTES)));
+                    wroteLvb = true;
+                }
+                boolean lvbWritten = wroteLvb;
                 checker.released(r, lease);
                 lease.releaseAsync().thenAccept(result -> {
-                    count("release " + result);
+                    count("release " + lease.mode() + " " + result);
+                    if (lvbWritten && result == ReleaseResult.RELEASED) {
+                        checker.lvbReleased(r, lease.fence());
+                    }
                     next(member, memberSession);
                 });
             });
         }
     }
 
+    /**
+     * A lock value block the simulation writes: magic, the writer's token, a check word mixed from the token and the
+     * length, then {@code padding} bytes of a pattern of it — so a flipped bit anywhere, a value cut short or bytes
+     * from elsewhere read as garbage.
+     */
+    static byte[] lvbValue(long token, int padding) {
+        long check = mix(token ^ ((long) (LVB_HEADER_BYTES + padding) << 40));
+        ByteBuffer b = ByteBuffer.allocate(LVB_HEADER_BYTES + padding);
+        b.putLong(LVB_MAGIC).putLong(token).putLong(check);
+        for (int i = 0; i < padding; i++) {
+            b.put(patternByte(check, i));
+        }
+        return b.array();
+    }
+
+    /** The token a value was set under, 0 for the empty block, -1 for bytes no holder would have set. */
+    static long writerToken(byte[] value) {
+        if (value.length == 0) {
+            return 0;
+        }
+        if (value.length < LVB_HEADER_BYTES) {
+            return -1;
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        long magic = b.getLong();
+        long token = b.getLong();
+        long check = b.getLong();
+        if (magic != LVB_MAGIC || token <= 0 || check != mix(token ^ ((long) value.length << 40))) {
+            return -1;
+        }
+        for (int i = 0; i < value.length - LVB_HEADER_BYTES; i++) {
+            if (value[LVB_HEADER_BYTES + i] != patternByte(check, i)) {
+                return -1;
+            }
+        }
+        return token;
+    }
+
+    /** A bijection on longs (SplitMix64's finaliser): tokens differing in any bit have unrelated check words. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    private static byte patternByte(long check, int i) {
+        return (byte) ((check >>> (8 * (i % 8))) + i);
+    }
+
     @Override
     public String livenessFailure(Simulation sim) {
         StringBuilder missing = new StringBuilder();
         for (int r = 0; r < RESOURCES; r++) {
-            if (checker.lastGrantNs(r) <= sim.plan().healAtNs()) {
-                missing.append(" ").append(resourceName(r)).append(" was not granted after the heal;");
+            if (checker.lastExclusiveGrantNs(r) <= sim.plan().healAtNs()) {
+                missing.append(" ").append(resourceName(r)).append(" was not granted exclusively after the heal;");
             }
         }
         return missing.length() == 0 ? null : "no progress after the heal:" + missing;

@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Exclusive leases on the simulator, with hosts crashing, pausing and drifting and disks failing or stalling:
- * within the timing assumptions no two hosts ever hold a resource at the same virtual instant and leases keep
- * being granted after the heal; beyond them, no lease version is granted twice and fenced storage never accepts an
- * older token after a newer one. {@code -Dsim.seed=N} replays one seed; the {@code long} sweeps run with -Plong.
+ * Exclusive and shared leases on the simulator, with lock value blocks and requests, hosts crashing, pausing and
+ * drifting and disks failing or stalling: within the timing assumptions an exclusive holder is never accompanied by
+ * another holder at any virtual instant, tokens increase, a lock value block read is the newest released one, and
+ * exclusive leases keep being granted after the heal; beyond them, no lease version is granted twice, fenced storage
+ * never accepts an older token after a newer one, no lock value block read is garbage and no holder is told of a
+ * request nobody made. {@code -Dsim.seed=N} replays one seed; the {@code long} sweeps run with -Plong.
  */
 class LeaseSimulationTest {
 
