@@ -18,7 +18,7 @@ public final class Main {
     }
 
     static List<Command> commands() {
-        return List.of(new VersionCommand(), new BenchIoCommand(), new SimCommand());
+        return List.of(new VersionCommand(), new BenchIoCommand(), new BenchPaxosCommand(), new SimCommand());
     }
 
     public static void main(String[] argv) {
