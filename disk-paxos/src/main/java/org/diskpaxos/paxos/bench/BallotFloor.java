@@ -27,8 +27,8 @@ import org.diskpaxos.nativeio.OpenFlag;
  *   <li>{@link #raw}: a minimal Java loop of {@code pwrite}/{@code pread} through the native module, one thread per
  *       disk, every transfer timed on its thread (a barrier starts each phase on all disks; its wake-up is not
  *       timed);</li>
- *   <li>{@link #dd}: GNU dd doing each transfer (one process per transfer and disk, the disks' processes started
- *       together), timed by dd's own reported copy time, so process start-up is not counted.</li>
+ *   <li>{@link #dd}: GNU dd making many transfers of each kind per process (the disks' processes running at once),
+ *       timed by dd's own reported copy time divided by the count, so process start-up is not counted.</li>
  * </ul>
  * Both need files of their own: the writes put zeros in the host's sector. The raw loop also times the recovery
  * read of the own sector that every new instance of ours does first (phase 0), reported apart.
@@ -149,29 +149,54 @@ final class BallotFloor {
         }
     }
 
-    /** Per-iteration floors (the two phases) in nanoseconds from dd. */
-    static long[] dd(List<Path> files, int sectorSizeBytes, int hostId, int numHosts, int iterations)
+    /** The most bytes a dd floor file may take. */
+    static final long DD_FILE_BYTES_MAX = 128L << 20;
+
+    /** How many transfers of each kind one dd run may make within {@link #DD_FILE_BYTES_MAX}. */
+    static int ddTransfersMax(int sectorSizeBytes, int numHosts) {
+        return (int) ((DD_FILE_BYTES_MAX - 2L * sectorSizeBytes) / ((long) numHosts * sectorSizeBytes));
+    }
+
+    /** Bytes a dd floor file needs (whole MiB) for {@code transfers} transfers of each kind. */
+    static long ddFileBytes(int sectorSizeBytes, int hostId, int numHosts, int transfers) {
+        long writes = (long) (hostId + 1 + transfers) * sectorSizeBytes;
+        long reads = 2L * sectorSizeBytes + (long) transfers * numHosts * sectorSizeBytes;
+        long mib = 1L << 20;
+        return Math.max(writes, reads) / mib * mib + mib;
+    }
+
+    /**
+     * One dd estimate, in nanoseconds, of the floor of one ballot. On every disk at once, one dd process writes
+     * {@code transfers} sectors one at a time from the own sector on (O_DIRECT+O_DSYNC, each write synchronous); then
+     * on every disk at once one dd process reads {@code transfers} consecutive {@code num_hosts}-sector blocks from
+     * sector 2 on (O_DIRECT). dd's own copy time divided by the count is the time per transfer, free of process
+     * start-up; per disk the time of a write plus a read, the majority-th fastest disk, times the two phases. The
+     * transfers go to consecutive places rather than the same one again (dd cannot repeat an offset), so the files
+     * must be {@link #ddFileBytes} long.
+     */
+    static long dd(List<Path> files, int sectorSizeBytes, int hostId, int numHosts, int transfers)
             throws IOException {
+        if (transfers < 1 || transfers > ddTransfersMax(sectorSizeBytes, numHosts)) {
+            throw new IllegalArgumentException("dd transfers must be 1.." + ddTransfersMax(sectorSizeBytes, numHosts)
+                    + ", got " + transfers);
+        }
         int n = files.size();
-        long[][][] perDisk = new long[n][iterations][PHASES + 1];
-        long ownOffset = (long) (hostId + 1) * sectorSizeBytes;
-        long blocksOffset = 2L * sectorSizeBytes;
-        for (int i = 0; i < iterations; i++) {
+        List<DdTransfer> writes = new ArrayList<>();
+        List<DdTransfer> reads = new ArrayList<>();
+        for (Path f : files) {
+            writes.add(new DdTransfer(f, true, (long) (hostId + 1) * sectorSizeBytes, sectorSizeBytes, transfers));
+            reads.add(new DdTransfer(f, false, 2L * sectorSizeBytes, numHosts * sectorSizeBytes, transfers));
+        }
+        double[] w = DdTransfer.runAll(writes);
+        double[] r = DdTransfer.runAll(reads);
+        long[][][] perDisk = new long[n][1][PHASES + 1];
+        for (int d = 0; d < n; d++) {
+            long phase = Math.round((w[d] + r[d]) * 1e9 / transfers);
             for (int p = 1; p <= PHASES; p++) {
-                List<DdTransfer> writes = new ArrayList<>();
-                List<DdTransfer> reads = new ArrayList<>();
-                for (Path f : files) {
-                    writes.add(new DdTransfer(f, true, ownOffset, sectorSizeBytes));
-                    reads.add(new DdTransfer(f, false, blocksOffset, numHosts * sectorSizeBytes));
-                }
-                double[] w = DdTransfer.runAll(writes);
-                double[] r = DdTransfer.runAll(reads);
-                for (int d = 0; d < n; d++) {
-                    perDisk[d][i][p] = Math.round((w[d] + r[d]) * 1e9);
-                }
+                perDisk[d][0][p] = phase;
             }
         }
-        return combine(perDisk, iterations, 1, PHASES);
+        return combine(perDisk, 1, 1, PHASES)[0];
     }
 
     /**

@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One GNU dd transfer — a synchronous O_DIRECT+O_DSYNC write of zeros, or an O_DIRECT read, of {@code lengthBytes}
- * at byte {@code offsetBytes} — and dd's own reported copy time, which dd starts after it has opened its files, so
- * the process start is not counted. Several transfers on different files can run at once ({@link #startAll}).
+ * One GNU dd run of {@code count} transfers of {@code lengthBytes} each — synchronous O_DIRECT+O_DSYNC writes of
+ * zeros, or O_DIRECT reads — at consecutive places from byte {@code offsetBytes}, and dd's own reported copy time,
+ * which dd starts after it has opened its files, so the process start is not counted. Runs on different files can
+ * go at once ({@link #runAll}).
  */
 final class DdTransfer {
     private static final Pattern COPIED = Pattern.compile("copied, ([0-9.eE+-]+) s");
@@ -21,12 +22,12 @@ final class DdTransfer {
     private final List<String> command;
     private Process process;
 
-    DdTransfer(Path file, boolean write, long offsetBytes, int lengthBytes) {
+    DdTransfer(Path file, boolean write, long offsetBytes, int lengthBytes, int count) {
         command = write
-                ? List.of("dd", "if=/dev/zero", "of=" + file, "bs=" + lengthBytes, "count=1", "seek=" + offsetBytes,
-                        "oflag=direct,dsync,seek_bytes", "conv=notrunc")
-                : List.of("dd", "if=" + file, "of=/dev/null", "bs=" + lengthBytes, "count=1", "skip=" + offsetBytes,
-                        "iflag=direct,skip_bytes");
+                ? List.of("dd", "if=/dev/zero", "of=" + file, "bs=" + lengthBytes, "count=" + count,
+                        "seek=" + offsetBytes, "oflag=direct,dsync,seek_bytes", "conv=notrunc")
+                : List.of("dd", "if=" + file, "of=/dev/null", "bs=" + lengthBytes, "count=" + count,
+                        "skip=" + offsetBytes, "iflag=direct,skip_bytes");
     }
 
     /** Whether dd can be run here; null when it can, else the reason. */
@@ -43,7 +44,7 @@ final class DdTransfer {
         }
     }
 
-    /** Starts every transfer, then waits for all; returns dd's reported seconds for each, in order. */
+    /** Starts every run, then waits for all; returns dd's reported seconds for each, in order. */
     static double[] runAll(List<DdTransfer> transfers) throws IOException {
         for (DdTransfer t : transfers) {
             t.process = new ProcessBuilder(t.command).redirectErrorStream(true).start();

@@ -32,9 +32,10 @@ import org.diskpaxos.paxos.ondisk.LeaderRecord;
  * same run.
  *
  * <p>Per scenario (1 or 3 disks, {@code num_hosts} 2000 or 16; 512-byte sectors, 1 MiB areas, one file per disk in
- * a fresh directory under {@code dir}) and per round: {@code iterations / rounds} decisions, then as many acquires,
- * then the floor measured by a raw native loop, then a few iterations of the floor measured by dd
- * ({@link BallotFloor}). Interleaving the rounds exposes every measurement to the same background noise.
+ * a fresh directory under {@code dir}) and per round: {@code iterations / rounds} decisions, as many acquires and as
+ * many iterations of the floor measured by a raw native loop, alternating in batches of {@link #BATCH}; then one
+ * estimate of the floor by dd ({@link BallotFloor}). Interleaving exposes every measurement to the same background
+ * noise of a shared machine.
  *
  * <ul>
  *   <li><b>decide</b>: {@link DiskPaxosResource#decide} of the next lver, one proposer: a fresh
@@ -47,7 +48,7 @@ import org.diskpaxos.paxos.ondisk.LeaderRecord;
  * Latencies are timed on the resource's event loop from the call to the callback, so the benchmark's own thread
  * handoffs are not counted; decisions per second are those of this serial loop ({@code 1e9 / mean}).
  *
- * <p>Limits: 10..100,000 iterations, 1..20 rounds, 0..10,000 dd iterations; each operation must finish within
+ * <p>Limits: 10..100,000 iterations, 1..20 rounds, 0..10,000 dd transfers; each operation must finish within
  * {@link #OPERATION_TIMEOUT}. The work directory is removed afterwards.
  */
 public final class PaxosBenchmark {
@@ -86,7 +87,8 @@ public final class PaxosBenchmark {
      * @param dir          where the work files go; must be on the disk to measure (not a tmpfs)
      * @param iterations   decisions (and as many acquires and raw-floor iterations) per scenario
      * @param rounds       rounds the iterations are split into
-     * @param ddIterations dd floor iterations per scenario (each is 4 batches of dd processes); 0 skips dd
+     * @param ddIterations dd transfers of each kind per disk and scenario, split over the rounds (one dd run per
+     *                     kind, disk and round; capped so a floor file stays within 128 MiB); 0 skips dd
      * @param scenarios    what to measure
      */
     public record Config(Path dir, int iterations, int rounds, int ddIterations, List<Scenario> scenarios) {
@@ -98,7 +100,7 @@ public final class PaxosBenchmark {
                 throw new IllegalArgumentException("rounds must be 1 to 20 and at most the iterations, got " + rounds);
             }
             if (ddIterations < 0 || ddIterations > 10_000) {
-                throw new IllegalArgumentException("dd iterations must be 0 to 10000, got " + ddIterations);
+                throw new IllegalArgumentException("dd transfers must be 0 to 10000, got " + ddIterations);
             }
             if (scenarios.isEmpty()) {
                 throw new IllegalArgumentException("no scenarios");
@@ -114,7 +116,7 @@ public final class PaxosBenchmark {
      * @param acquire  latencies of {@link DiskPaxosResource#acquire}
      * @param rawFloor per-iteration floor (two phases) from the raw native loop
      * @param rawPhase0 per-iteration time of the phase-0 own-sector read in the raw loop (not part of the floor)
-     * @param ddFloor  per-iteration floor (two phases) from dd, or null
+     * @param ddFloor  floor (two phases) from dd, one estimate per round, or null
      */
     public record ScenarioResult(Scenario scenario, Latencies decide, Latencies acquire, Latencies rawFloor,
                                  Latencies rawPhase0, Latencies ddFloor) {
@@ -161,6 +163,7 @@ public final class PaxosBenchmark {
             notes.add("no dd floor: switched off");
         }
         List<ScenarioResult> results = new ArrayList<>();
+        String pressureBefore = cpuPressure();
         Path work = Files.createTempDirectory(config.dir(), "bench-paxos-");
         try {
             for (Scenario s : config.scenarios()) {
@@ -168,6 +171,10 @@ public final class PaxosBenchmark {
             }
         } finally {
             deleteTree(work);
+        }
+        if (pressureBefore != null) {
+            notes.add("CPU pressure (/proc/pressure/cpu, share of time some runnable task waited for a CPU: other "
+                    + "work on the machine) before: " + pressureBefore + "; after: " + cpuPressure());
         }
         return new Report(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), diskOf(config.dir()),
@@ -177,30 +184,34 @@ public final class PaxosBenchmark {
 
     private ScenarioResult measure(Path work, Scenario s, boolean dd) throws IOException, InterruptedException {
         String tag = s.disks() + "x" + s.numHosts();
+        int sector = GEOMETRY.sectorSizeBytes();
+        int ddPerRound = dd ? Math.min(Math.max(1, config.ddIterations() / config.rounds()),
+                BallotFloor.ddTransfersMax(sector, s.numHosts())) : 0;
+        long floorFileBytes = Math.max(GEOMETRY.alignSizeBytes(),
+                dd ? BallotFloor.ddFileBytes(sector, HOST_ID, s.numHosts(), ddPerRound) : 0);
         List<ResourceDisks.Location> locations = new ArrayList<>();
         List<Path> floorFiles = new ArrayList<>();
         for (int d = 0; d < s.disks(); d++) {
             Path ballot = work.resolve("ballot-" + tag + "-" + d + ".img");
             Path floor = work.resolve("floor-" + tag + "-" + d + ".img");
             BlockDevices.open(ballot, BlockDeviceOptions.direct().withCreateSize(GEOMETRY.alignSizeBytes())).close();
-            BlockDevices.open(floor, BlockDeviceOptions.direct().withCreateSize(GEOMETRY.alignSizeBytes())).close();
+            BlockDevices.open(floor, BlockDeviceOptions.direct().withCreateSize(floorFileBytes)).close();
             locations.add(new ResourceDisks.Location(ballot, 0));
             floorFiles.add(floor);
         }
         ResourceAreaFormatter.format(locations, LOCKSPACE, RESOURCE, GEOMETRY, s.numHosts(), false);
         int perRound = Math.max(1, config.iterations() / config.rounds());
-        int ddPerRound = dd ? Math.max(1, config.ddIterations() / config.rounds()) : 0;
         long[] decide = new long[perRound * config.rounds()];
         long[] acquire = new long[perRound * config.rounds()];
         long[] raw = new long[perRound * config.rounds()];
         long[] rawPhase0 = new long[perRound * config.rounds()];
-        long[] ddFloor = new long[ddPerRound * config.rounds()];
+        long[] ddFloor = new long[config.rounds()];
         try (ResourceDisks disks = ResourceDisks.open(locations, ResourceDisks.Settings.direct(GEOMETRY, "bench"))) {
             DiskPaxosResource resource = disks.resource(LOCKSPACE, RESOURCE, HOST_ID, OPTIONS, RandomSource.seeded(1));
             Driver driver = new Driver(disks, resource);
             driver.run(WARMUP_OPERATIONS, false, new long[WARMUP_OPERATIONS], 0);
             driver.run(WARMUP_OPERATIONS, true, new long[WARMUP_OPERATIONS], 0);
-            BallotFloor.raw(floorFiles, GEOMETRY.sectorSizeBytes(), HOST_ID, s.numHosts(), Math.min(50, perRound));
+            BallotFloor.raw(floorFiles, sector, HOST_ID, s.numHosts(), Math.min(50, perRound));
             for (int r = 0; r < config.rounds(); r++) {
                 // Small batches of each, alternating, so that all see the same moments of a noisy disk.
                 for (int done = 0; done < perRound; done += BATCH) {
@@ -208,15 +219,12 @@ public final class PaxosBenchmark {
                     int at = r * perRound + done;
                     driver.run(k, false, decide, at);
                     driver.run(k, true, acquire, at);
-                    BallotFloor.Raw rawBatch = BallotFloor.raw(floorFiles, GEOMETRY.sectorSizeBytes(), HOST_ID,
-                            s.numHosts(), k);
+                    BallotFloor.Raw rawBatch = BallotFloor.raw(floorFiles, sector, HOST_ID, s.numHosts(), k);
                     System.arraycopy(rawBatch.ballotNs(), 0, raw, at, k);
                     System.arraycopy(rawBatch.phase0Ns(), 0, rawPhase0, at, k);
                 }
                 if (dd) {
-                    long[] ddRound = BallotFloor.dd(floorFiles, GEOMETRY.sectorSizeBytes(), HOST_ID, s.numHosts(),
-                            ddPerRound);
-                    System.arraycopy(ddRound, 0, ddFloor, r * ddPerRound, ddPerRound);
+                    ddFloor[r] = BallotFloor.dd(floorFiles, sector, HOST_ID, s.numHosts(), ddPerRound);
                 }
             }
         }
@@ -317,6 +325,16 @@ public final class PaxosBenchmark {
         }
     }
 
+    /** The "some" line of /proc/pressure/cpu, or null where the kernel has no pressure stall information. */
+    private static String cpuPressure() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/pressure/cpu"));
+            return lines.isEmpty() ? null : lines.get(0).replaceFirst(" total=\\d+$", "");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     static String micros(long ns) {
         return String.format(Locale.ROOT, "%.1f µs", ns / 1000.0);
     }
@@ -366,8 +384,9 @@ public final class PaxosBenchmark {
         b.append("decide = phase 0 (own-sector read) + phase 1 + phase 2 of a fresh instance, one proposer; acquire = "
                 + "leader read + decide + leader write.\n");
         b.append("floor = per phase and disk one 512 B O_DIRECT+O_DSYNC write of the own sector and one O_DIRECT read "
-                + "of num_hosts sectors, 2 phases, disks in parallel, a phase done on a majority; p50 over "
-                + "iterations. dd: dd's own copy time per transfer; raw: pwrite/pread loop via the native module.\n");
+                + "of num_hosts sectors, 2 phases, disks in parallel, a phase done on a majority. raw: a pwrite/pread "
+                + "loop via the native module, p50 over iterations; dd: dd's own copy time / count of many transfers "
+                + "per dd process, median over rounds.\n");
         b.append("p0 raw: p50 of the phase-0 own-sector read our decide does first (not in the floor). "
                 + "/dd and /raw: decide p50 over that floor's p50.\n");
         for (String n : report.notes()) {

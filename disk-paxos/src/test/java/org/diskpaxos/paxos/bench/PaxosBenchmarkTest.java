@@ -28,14 +28,14 @@ class PaxosBenchmarkTest {
     void aShortRunMeasuresBallotsAndBothFloorsAndCleansUp() throws Exception {
         List<PaxosBenchmark.Scenario> scenarios = List.of(new PaxosBenchmark.Scenario(1, 16),
                 new PaxosBenchmark.Scenario(3, 16));
-        PaxosBenchmark.Report report = PaxosBenchmark.run(new PaxosBenchmark.Config(dir, 20, 2, 2, scenarios), null);
+        PaxosBenchmark.Report report = PaxosBenchmark.run(new PaxosBenchmark.Config(dir, 20, 2, 6, scenarios), null);
         assertEquals(2, report.results().size());
         for (PaxosBenchmark.ScenarioResult r : report.results()) {
             for (Latencies l : List.of(r.decide(), r.acquire(), r.rawFloor(), r.rawPhase0())) {
                 assertEquals(20, l.count(), r.toString());
                 assertTrue(0 < l.p50Ns() && l.p50Ns() <= l.p90Ns() && l.p90Ns() <= l.p99Ns(), r.toString());
             }
-            assertEquals(2, r.ddFloor().count(), r.toString());
+            assertEquals(2, r.ddFloor().count(), "one dd estimate per round: " + r);
             assertTrue(r.ratioToDd() > 0 && r.ratioToRaw() > 0, r.toString());
         }
         String text = PaxosBenchmark.formatText(report);
@@ -59,6 +59,10 @@ class PaxosBenchmarkTest {
         assertArrayEquals(new long[] {6, 2}, BallotFloor.combine(perDisk, 2, 0, 0));
         long[][][] oneDisk = {{{1, 2, 3}}};
         assertArrayEquals(new long[] {5}, BallotFloor.combine(oneDisk, 1, 1, 2));
+        assertEquals(1 << 20, BallotFloor.ddFileBytes(512, 1, 16, 10), "10 reads of 8 KiB fit in 1 MiB");
+        assertEquals(2L << 20, BallotFloor.ddFileBytes(512, 1, 2000, 2), "2 reads of 1000 KiB after 1 KiB");
+        assertEquals(131, BallotFloor.ddTransfersMax(512, 2000), "(128 MiB - 1 KiB) / 1000 KiB");
+        assertThrows(IllegalArgumentException.class, () -> BallotFloor.dd(List.of(dir), 512, 1, 2000, 132));
     }
 
     @Test

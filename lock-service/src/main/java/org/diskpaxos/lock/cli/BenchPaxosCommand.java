@@ -26,14 +26,15 @@ final class BenchPaxosCommand implements Command, OptionSpec {
                 + "acquire (leader read, decision, leader write), and in the same run the floor of the ballot's I/O:\n"
                 + "per phase and disk one 512 B O_DIRECT+O_DSYNC write of the own sector and one O_DIRECT read of\n"
                 + "the num_hosts block sectors, disks in parallel, measured by a raw pwrite/pread loop and by dd\n"
-                + "(dd's own copy time, so process start-up is not counted). Prints p50/p90/p99, decisions per\n"
-                + "second and the ratio of our p50 to each floor's p50.\n\n"
+                + "(many transfers per dd process, dd's own copy time / count, so process start-up is not counted).\n"
+                + "Prints p50/p90/p99, decisions per second and the ratio of our p50 to each floor.\n\n"
                 + "options:\n"
                 + "  --dir DIR           where the work files go (default: the current directory); must be on the\n"
                 + "                      disk to measure, not a tmpfs; removed afterwards\n"
                 + "  --iterations N      decisions and acquires per scenario, 10 to 100000 (default 2000)\n"
                 + "  --rounds R          rounds the iterations are split into, interleaved with the floors (default 5)\n"
-                + "  --dd-iterations M   dd floor iterations per scenario, 0 to 10000; 0 skips dd (default 100)\n"
+                + "  --dd-iterations M   dd transfers of each kind per disk and scenario, split over the rounds,\n"
+                + "                      0 to 10000; 0 skips dd (default 250)\n"
                 + "  --json              print one JSON object instead of the table";
     }
 
@@ -57,7 +58,7 @@ final class BenchPaxosCommand implements Command, OptionSpec {
         if (rounds > iterations) {
             throw new UsageException("bench-paxos: --rounds " + rounds + " exceeds --iterations " + iterations);
         }
-        int ddIterations = args.intValue("dd-iterations", 100, 0, 10_000);
+        int ddIterations = args.intValue("dd-iterations", 250, 0, 10_000);
         PaxosBenchmark.Config config = new PaxosBenchmark.Config(Path.of(args.string("dir", ".")), iterations, rounds,
                 ddIterations, PaxosBenchmark.DEFAULT_SCENARIOS);
         PaxosBenchmark.Report report = PaxosBenchmark.run(config, args.flag("json") ? null : err);
