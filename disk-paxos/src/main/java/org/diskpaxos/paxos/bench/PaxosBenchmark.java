@@ -163,7 +163,7 @@ public final class PaxosBenchmark {
             notes.add("no dd floor: switched off");
         }
         List<ScenarioResult> results = new ArrayList<>();
-        String pressureBefore = cpuPressure();
+        String pressureBefore = pressure();
         Path work = Files.createTempDirectory(config.dir(), "bench-paxos-");
         try {
             for (Scenario s : config.scenarios()) {
@@ -173,8 +173,8 @@ public final class PaxosBenchmark {
             deleteTree(work);
         }
         if (pressureBefore != null) {
-            notes.add("CPU pressure (/proc/pressure/cpu, share of time some runnable task waited for a CPU: other "
-                    + "work on the machine) before: " + pressureBefore + "; after: " + cpuPressure());
+            notes.add("pressure stall information (/proc/pressure: share of time some task waited for a CPU or for "
+                    + "I/O, i.e. other work on the machine) before: " + pressureBefore + "; after: " + pressure());
         }
         return new Report(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), diskOf(config.dir()),
@@ -325,14 +325,21 @@ public final class PaxosBenchmark {
         }
     }
 
-    /** The "some" line of /proc/pressure/cpu, or null where the kernel has no pressure stall information. */
-    private static String cpuPressure() {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/pressure/cpu"));
-            return lines.isEmpty() ? null : lines.get(0).replaceFirst(" total=\\d+$", "");
-        } catch (IOException e) {
-            return null;
+    /** The "some" lines of /proc/pressure/cpu and io, or null where the kernel has no pressure stall information. */
+    private static String pressure() {
+        StringBuilder b = new StringBuilder();
+        for (String kind : List.of("cpu", "io")) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of("/proc/pressure", kind));
+                if (!lines.isEmpty()) {
+                    b.append(b.length() == 0 ? "" : ", ").append(kind).append(' ')
+                            .append(lines.get(0).replaceFirst(" total=\\d+$", ""));
+                }
+            } catch (IOException e) {
+                return null;
+            }
         }
+        return b.length() == 0 ? null : b.toString();
     }
 
     static String micros(long ns) {
