@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -117,9 +118,12 @@ public final class PaxosBenchmark {
      * @param rawFloor per-iteration floor (two phases) from the raw native loop
      * @param rawPhase0 per-iteration time of the phase-0 own-sector read in the raw loop (not part of the floor)
      * @param ddFloor  floor (two phases) from dd, one estimate per round, or null
+     * @param pairedRatioToRaw the median over batches of (decide median of the batch / raw floor median of the batch
+     *                 measured right after it): a ratio of measurements taken within milliseconds of each other, so
+     *                 less moved by load that comes and goes on a shared machine than the ratio of the p50s
      */
     public record ScenarioResult(Scenario scenario, Latencies decide, Latencies acquire, Latencies rawFloor,
-                                 Latencies rawPhase0, Latencies ddFloor) {
+                                 Latencies rawPhase0, Latencies ddFloor, double pairedRatioToRaw) {
         /** decide p50 over the dd floor's p50; NaN without dd. */
         public double ratioToDd() {
             return ddFloor == null ? Double.NaN : (double) decide.p50Ns() / ddFloor.p50Ns();
@@ -206,6 +210,7 @@ public final class PaxosBenchmark {
         long[] raw = new long[perRound * config.rounds()];
         long[] rawPhase0 = new long[perRound * config.rounds()];
         long[] ddFloor = new long[config.rounds()];
+        List<Double> pairedRatios = new ArrayList<>();
         try (ResourceDisks disks = ResourceDisks.open(locations, ResourceDisks.Settings.direct(GEOMETRY, "bench"))) {
             DiskPaxosResource resource = disks.resource(LOCKSPACE, RESOURCE, HOST_ID, OPTIONS, RandomSource.seeded(1));
             Driver driver = new Driver(disks, resource);
@@ -222,14 +227,17 @@ public final class PaxosBenchmark {
                     BallotFloor.Raw rawBatch = BallotFloor.raw(floorFiles, sector, HOST_ID, s.numHosts(), k);
                     System.arraycopy(rawBatch.ballotNs(), 0, raw, at, k);
                     System.arraycopy(rawBatch.phase0Ns(), 0, rawPhase0, at, k);
+                    pairedRatios.add((double) Latencies.of(Arrays.copyOfRange(decide, at, at + k)).p50Ns()
+                            / Latencies.of(rawBatch.ballotNs()).p50Ns());
                 }
                 if (dd) {
                     ddFloor[r] = BallotFloor.dd(floorFiles, sector, HOST_ID, s.numHosts(), ddPerRound);
                 }
             }
         }
+        pairedRatios.sort(null);
         ScenarioResult result = new ScenarioResult(s, Latencies.of(decide), Latencies.of(acquire), Latencies.of(raw),
-                Latencies.of(rawPhase0), dd ? Latencies.of(ddFloor) : null);
+                Latencies.of(rawPhase0), dd ? Latencies.of(ddFloor) : null, pairedRatios.get(pairedRatios.size() / 2));
         if (progress != null) {
             progress.printf(Locale.ROOT, "  measured %-20s decide p50 %s, raw floor p50 %s%s%n", s.label(),
                     micros(result.decide().p50Ns()), micros(result.rawFloor().p50Ns()),
@@ -381,12 +389,13 @@ public final class PaxosBenchmark {
         b.append(String.format(Locale.ROOT, "Disk Paxos ballot benchmark, %s%n", report.date()));
         b.append(String.format(Locale.ROOT, "machine: %d CPUs, %s, %s, files on %s in %s%n", report.cpus(),
                 report.kernel(), report.java(), report.disk(), report.dir()));
-        b.append(String.format(Locale.ROOT, "%-20s %-8s %6s %10s %10s %10s %9s %11s %11s %10s %7s %7s%n", "scenario",
-                "op", "n", "p50", "p90", "p99", "per s", "floor dd", "floor raw", "p0 raw", "/dd", "/raw"));
+        b.append(String.format(Locale.ROOT, "%-20s %-8s %6s %10s %10s %10s %9s %11s %11s %10s %7s %7s %7s%n",
+                "scenario", "op", "n", "p50", "p90", "p99", "per s", "floor dd", "floor raw", "p0 raw", "/dd", "/raw",
+                "paired"));
         for (ScenarioResult r : report.results()) {
             line(b, r.scenario().label(), "decide", r.decide(), r.ddFloor(), r.rawFloor(), r.rawPhase0(),
-                    r.ratioToDd(), r.ratioToRaw());
-            line(b, "", "acquire", r.acquire(), null, null, null, Double.NaN, Double.NaN);
+                    r.ratioToDd(), r.ratioToRaw(), r.pairedRatioToRaw());
+            line(b, "", "acquire", r.acquire(), null, null, null, Double.NaN, Double.NaN, Double.NaN);
         }
         b.append("decide = phase 0 (own-sector read) + phase 1 + phase 2 of a fresh instance, one proposer; acquire = "
                 + "leader read + decide + leader write.\n");
@@ -395,7 +404,8 @@ public final class PaxosBenchmark {
                 + "loop via the native module, p50 over iterations; dd: dd's own copy time / count of many transfers "
                 + "per dd process, median over rounds.\n");
         b.append("p0 raw: p50 of the phase-0 own-sector read our decide does first (not in the floor). "
-                + "/dd and /raw: decide p50 over that floor's p50.\n");
+                + "/dd and /raw: decide p50 over that floor's p50. paired: median over batches of "
+                + BATCH + " of (decide p50 / raw floor p50 of the batch right after).\n");
         for (String n : report.notes()) {
             b.append("note: ").append(n).append('\n');
         }
@@ -403,13 +413,14 @@ public final class PaxosBenchmark {
     }
 
     private static void line(StringBuilder b, String label, String op, Latencies l, Latencies dd, Latencies raw,
-                             Latencies phase0, double ratioDd, double ratioRaw) {
-        b.append(String.format(Locale.ROOT, "%-20s %-8s %6d %10s %10s %10s %9.0f %11s %11s %10s %7s %7s%n", label, op,
-                l.count(), micros(l.p50Ns()), micros(l.p90Ns()), micros(l.p99Ns()), l.perSecond(),
+                             Latencies phase0, double ratioDd, double ratioRaw, double paired) {
+        b.append(String.format(Locale.ROOT, "%-20s %-8s %6d %10s %10s %10s %9.0f %11s %11s %10s %7s %7s %7s%n", label,
+                op, l.count(), micros(l.p50Ns()), micros(l.p90Ns()), micros(l.p99Ns()), l.perSecond(),
                 dd == null ? "-" : micros(dd.p50Ns()), raw == null ? "-" : micros(raw.p50Ns()),
                 phase0 == null ? "-" : micros(phase0.p50Ns()),
                 Double.isNaN(ratioDd) ? "-" : String.format(Locale.ROOT, "%.2fx", ratioDd),
-                Double.isNaN(ratioRaw) ? "-" : String.format(Locale.ROOT, "%.2fx", ratioRaw)));
+                Double.isNaN(ratioRaw) ? "-" : String.format(Locale.ROOT, "%.2fx", ratioRaw),
+                Double.isNaN(paired) ? "-" : String.format(Locale.ROOT, "%.2fx", paired)));
     }
 
     /** The report as one JSON object. */
@@ -427,7 +438,8 @@ public final class PaxosBenchmark {
                     .append(json(r.rawFloor())).append(",\"rawPhase0\":").append(json(r.rawPhase0()))
                     .append(",\"ddFloor\":").append(r.ddFloor() == null ? "null"
                     : json(r.ddFloor())).append(",\"ratioToDd\":").append(ratio(r.ratioToDd()))
-                    .append(",\"ratioToRaw\":").append(ratio(r.ratioToRaw())).append('}');
+                    .append(",\"ratioToRaw\":").append(ratio(r.ratioToRaw())).append(",\"pairedRatioToRaw\":")
+                    .append(ratio(r.pairedRatioToRaw())).append('}');
         }
         b.append("],\"notes\":[");
         for (int i = 0; i < report.notes().size(); i++) {

@@ -36,12 +36,13 @@ class PaxosBenchmarkTest {
                 assertTrue(0 < l.p50Ns() && l.p50Ns() <= l.p90Ns() && l.p90Ns() <= l.p99Ns(), r.toString());
             }
             assertEquals(2, r.ddFloor().count(), "one dd estimate per round: " + r);
-            assertTrue(r.ratioToDd() > 0 && r.ratioToRaw() > 0, r.toString());
+            assertTrue(r.ratioToDd() > 0 && r.ratioToRaw() > 0 && r.pairedRatioToRaw() > 0, r.toString());
         }
         String text = PaxosBenchmark.formatText(report);
         assertTrue(text.contains("3 disks, 16 hosts") && text.contains("floor raw") && text.contains("acquire"), text);
         String json = PaxosBenchmark.formatJson(report);
-        assertTrue(json.startsWith("{\"date\":") && json.endsWith("]}") && json.contains("\"ratioToRaw\":"), json);
+        assertTrue(json.startsWith("{\"date\":") && json.endsWith("]}") && json.contains("\"pairedRatioToRaw\":"),
+                json);
         try (Stream<Path> left = Files.list(dir)) {
             assertFalse(left.findAny().isPresent(), "work files left behind");
         }
