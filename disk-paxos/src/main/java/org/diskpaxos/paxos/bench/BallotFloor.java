@@ -25,8 +25,8 @@ import org.diskpaxos.nativeio.OpenFlag;
  * <p>Two measurements of the same pattern:
  * <ul>
  *   <li>{@link #raw}: a minimal Java loop of {@code pwrite}/{@code pread} through the native module, one thread per
- *       disk, every transfer timed on its thread (a barrier starts each phase on all disks; its wake-up is not
- *       timed);</li>
+ *       disk, every transfer timed on its thread (with several disks a barrier starts each phase on all of them;
+ *       its wake-up is not timed);</li>
  *   <li>{@link #dd}: GNU dd making many transfers of each kind per process (the disks' processes running at once),
  *       timed by dd's own reported copy time divided by the count, so process start-up is not counted.</li>
  * </ul>
@@ -58,33 +58,32 @@ final class BallotFloor {
             for (Path f : files) {
                 opened.add(NativeFile.open(f, EnumSet.of(OpenFlag.DIRECT, OpenFlag.DSYNC)));
             }
-            if (n == 1) {
-                loop(opened.get(0), sectorSizeBytes, hostId, numHosts, iterations, perDisk[0], null);
-            } else {
-                CyclicBarrier barrier = new CyclicBarrier(n);
-                List<Thread> threads = new ArrayList<>();
-                IOException[] failure = new IOException[n];
-                for (int d = 0; d < n; d++) {
-                    int disk = d;
-                    Thread t = new Thread(() -> {
-                        try {
-                            loop(opened.get(disk), sectorSizeBytes, hostId, numHosts, iterations, perDisk[disk],
-                                    barrier);
-                        } catch (IOException e) {
-                            failure[disk] = e;
+            // Every disk on a thread of its own, also a single disk, so that every configuration is measured alike.
+            CyclicBarrier barrier = n == 1 ? null : new CyclicBarrier(n);
+            List<Thread> threads = new ArrayList<>();
+            IOException[] failure = new IOException[n];
+            for (int d = 0; d < n; d++) {
+                int disk = d;
+                Thread t = new Thread(() -> {
+                    try {
+                        loop(opened.get(disk), sectorSizeBytes, hostId, numHosts, iterations, perDisk[disk],
+                                barrier);
+                    } catch (IOException e) {
+                        failure[disk] = e;
+                        if (barrier != null) {
                             barrier.reset();
                         }
-                    }, "floor-disk-" + d);
-                    threads.add(t);
-                    t.start();
-                }
-                for (Thread t : threads) {
-                    t.join();
-                }
-                for (IOException e : failure) {
-                    if (e != null) {
-                        throw e;
                     }
+                }, "floor-disk-" + d);
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            for (IOException e : failure) {
+                if (e != null) {
+                    throw e;
                 }
             }
         } catch (InterruptedException e) {
