@@ -19,7 +19,7 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new VersionCommand(), new BenchIoCommand(), new SimCommand(), new AgentCommand(),
-                new AgentKeyCommand(), new AgentBenchCommand());
+                new AgentKeyCommand(), new AgentBenchCommand(), new BenchCommand());
     }
 
     public static void main(String[] argv) {

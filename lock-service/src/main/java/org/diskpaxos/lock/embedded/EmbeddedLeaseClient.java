@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.diskpaxos.blockdev.BlockDevice;
 import org.diskpaxos.blockdev.BlockDeviceOptions;
 import org.diskpaxos.blockdev.BlockDevices;
+import org.diskpaxos.blockdev.async.AsyncBlockDevice;
+import org.diskpaxos.blockdev.async.GroupCommitDevice;
 import org.diskpaxos.blockdev.async.ThreadedAsyncBlockDevice;
 import org.diskpaxos.blockdev.async.ThreadedEventLoop;
 import org.diskpaxos.lock.api.Lease;
@@ -69,15 +71,25 @@ public final class EmbeddedLeaseClient implements LeaseClient {
      * @param timeouts    the timeout profile (every member should use the same)
      * @param maxResources the resource index size it was formatted with
      * @param identity    this host's unique name (machine, boot, host name)
+     * @param groupCommit open the disks with O_DIRECT but without O_DSYNC, and make writes durable with an
+     *                    fdatasync shared by the writes of all resources that wait for one at the same time
+     *                    ({@link GroupCommitDevice}: a write is reported done only once durable, as with
+     *                    O_DSYNC); off: every write is O_DSYNC
      */
     public record Config(String lockspace, int hostId, List<Disk> disks, AreaGeometry geometry, LeaseTimeouts timeouts,
-                         int maxResources, HostIdentity identity) {
+                         int maxResources, HostIdentity identity, boolean groupCommit) {
         public Config {
             Objects.requireNonNull(lockspace, "lockspace");
             disks = List.copyOf(disks);
             Objects.requireNonNull(geometry, "geometry");
             Objects.requireNonNull(timeouts, "timeouts");
             Objects.requireNonNull(identity, "identity");
+        }
+
+        /** Without group commit: every write O_DSYNC. */
+        public Config(String lockspace, int hostId, List<Disk> disks, AreaGeometry geometry, LeaseTimeouts timeouts,
+                      int maxResources, HostIdentity identity) {
+            this(lockspace, hostId, disks, geometry, timeouts, maxResources, identity, false);
         }
 
         /** Sanlock's default geometry (512-byte sectors, 1 MiB areas), the default timeouts, this machine's name. */
@@ -87,15 +99,19 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         }
 
         public Config withTimeouts(LeaseTimeouts t) {
-            return new Config(lockspace, hostId, disks, geometry, t, maxResources, identity);
+            return new Config(lockspace, hostId, disks, geometry, t, maxResources, identity, groupCommit);
         }
 
         public Config withGeometry(AreaGeometry g) {
-            return new Config(lockspace, hostId, disks, g, timeouts, maxResources, identity);
+            return new Config(lockspace, hostId, disks, g, timeouts, maxResources, identity, groupCommit);
         }
 
         public Config withIdentity(HostIdentity i) {
-            return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, i);
+            return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, i, groupCommit);
+        }
+
+        public Config withGroupCommit(boolean on) {
+            return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, identity, on);
         }
     }
 
@@ -135,11 +151,13 @@ public final class EmbeddedLeaseClient implements LeaseClient {
             List<AreaDisk> areaDisks = new ArrayList<>();
             for (Disk d : config.disks()) {
                 BlockDevice dev = BlockDevices.open(d.path(), BlockDeviceOptions.direct()
-                        .withSectorSize(config.geometry().sectorSizeBytes()));
+                        .withSectorSize(config.geometry().sectorSizeBytes()).withDsync(!config.groupCommit()));
                 devices.add(dev);
                 ThreadedAsyncBlockDevice a = new ThreadedAsyncBlockDevice(dev, loop, 4, 4096);
                 async.add(a);
-                areaDisks.add(new AreaDisk(a, d.baseOffsetBytes(), false));
+                // Either way every write reported OK is durable, so no caller syncs after a write.
+                AsyncBlockDevice used = config.groupCommit() ? new GroupCommitDevice(a, loop) : a;
+                areaDisks.add(new AreaDisk(used, d.baseOffsetBytes(), false));
             }
             LockspaceLayout layout = new LockspaceLayout(config.geometry(), config.maxResources());
             Lockspace lockspace = new Lockspace(loop, areaDisks, AreaExpectation.lockspace(config.lockspace(),
@@ -191,10 +209,23 @@ public final class EmbeddedLeaseClient implements LeaseClient {
 
     /** Creates a resource in the lockspace's index (idempotent); blocks. */
     public void createResource(String resourceName) throws LeaseException, InterruptedException {
+        createResource(resourceName, config.geometry().maxHosts());
+    }
+
+    /**
+     * Creates a resource whose lease area has {@code numHosts} host blocks (sanlock's {@code num_hosts}, 1..max
+     * hosts): acquires read only that many, and only hosts with ids up to {@code numHosts} may acquire it. Idempotent
+     * (an existing resource keeps its own {@code num_hosts}); blocks.
+     */
+    public void createResource(String resourceName, int numHosts) throws LeaseException, InterruptedException {
         ResourceId.parse(config.lockspace() + "/" + resourceName);
+        if (numHosts < 1 || numHosts > config.geometry().maxHosts()) {
+            throw new IllegalArgumentException("num_hosts must be 1.." + config.geometry().maxHosts() + ", got "
+                    + numHosts);
+        }
         CompletableFuture<String> done = new CompletableFuture<>();
         ResourceLeases leases = new ResourceLeases(lockspace);
-        loop.execute(() -> index.create(resourceName, leases, done::complete));
+        loop.execute(() -> index.create(resourceName, numHosts, leases, done::complete));
         String problem = join(done);
         if (problem != null) {
             throw new LeaseException(problem);
