@@ -11,12 +11,9 @@ package org.diskpaxos.blockdev;
  *                          a missing path is an error
  * @param regionOffsetBytes where the region opened starts on the device
  * @param regionLengthBytes the region's length; 0 = to the end of the device
- * @param dsync             direct backend only: open with {@code O_DSYNC}, so each write returns once durable (the
- *                          default); false: plain {@code O_DIRECT}, a write is durable only after a
- *                          {@link BlockDevice#sync()} that started after it completed (for group commit)
  */
 public record BlockDeviceOptions(Backend backend, boolean readOnly, int sectorSizeBytes, long createSizeBytes,
-                                 long regionOffsetBytes, long regionLengthBytes, boolean dsync) {
+                                 long regionOffsetBytes, long regionLengthBytes) {
 
     public BlockDeviceOptions {
         if (backend == null) {
@@ -33,45 +30,33 @@ public record BlockDeviceOptions(Backend backend, boolean readOnly, int sectorSi
             throw new IllegalArgumentException("region offset " + regionOffsetBytes + " and length "
                     + regionLengthBytes + " must not be negative");
         }
-        if (!dsync && backend != Backend.DIRECT) {
-            throw new IllegalArgumentException("only the direct backend can be opened without O_DSYNC");
-        }
     }
 
     /** Direct I/O, read-write, default sector size, no creation, the whole device. */
     public static BlockDeviceOptions direct() {
-        return new BlockDeviceOptions(Backend.DIRECT, false, 0, 0, 0, 0, true);
+        return new BlockDeviceOptions(Backend.DIRECT, false, 0, 0, 0, 0);
     }
 
     /** Memory-mapped, read-write, default sector size, no creation, the whole file. */
     public static BlockDeviceOptions mapped() {
-        return new BlockDeviceOptions(Backend.MAPPED, false, 0, 0, 0, 0, true);
+        return new BlockDeviceOptions(Backend.MAPPED, false, 0, 0, 0, 0);
     }
 
     public BlockDeviceOptions withReadOnly(boolean ro) {
         return new BlockDeviceOptions(backend, ro, sectorSizeBytes, createSizeBytes, regionOffsetBytes,
-                regionLengthBytes, dsync);
+                regionLengthBytes);
     }
 
     public BlockDeviceOptions withSectorSize(int bytes) {
-        return new BlockDeviceOptions(backend, readOnly, bytes, createSizeBytes, regionOffsetBytes, regionLengthBytes,
-                dsync);
+        return new BlockDeviceOptions(backend, readOnly, bytes, createSizeBytes, regionOffsetBytes, regionLengthBytes);
     }
 
     public BlockDeviceOptions withCreateSize(long bytes) {
-        return new BlockDeviceOptions(backend, readOnly, sectorSizeBytes, bytes, regionOffsetBytes, regionLengthBytes,
-                dsync);
+        return new BlockDeviceOptions(backend, readOnly, sectorSizeBytes, bytes, regionOffsetBytes, regionLengthBytes);
     }
 
     public BlockDeviceOptions withRegion(long offsetBytes, long lengthBytes) {
-        return new BlockDeviceOptions(backend, readOnly, sectorSizeBytes, createSizeBytes, offsetBytes, lengthBytes,
-                dsync);
-    }
-
-    /** Direct backend: with (the default) or without {@code O_DSYNC}; see {@link #dsync()}. */
-    public BlockDeviceOptions withDsync(boolean on) {
-        return new BlockDeviceOptions(backend, readOnly, sectorSizeBytes, createSizeBytes, regionOffsetBytes,
-                regionLengthBytes, on);
+        return new BlockDeviceOptions(backend, readOnly, sectorSizeBytes, createSizeBytes, offsetBytes, lengthBytes);
     }
 
     boolean wholeDevice() {

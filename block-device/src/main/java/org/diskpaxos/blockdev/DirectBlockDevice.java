@@ -19,9 +19,7 @@ import org.diskpaxos.nativeio.OpenFlag;
  * {@code pread}/{@code pwrite}: one mechanism for both, so 512-byte I/O works on 512-byte-sector device nodes (the
  * JDK's own DIRECT option insists on 4096 there).
  *
- * <p>A write returns once its data is durable; opened without {@code O_DSYNC}
- * ({@link BlockDeviceOptions#withDsync}), once it reached the device, and it is durable after the next
- * {@link #sync()} ({@code fdatasync}). Buffers that are direct and aligned to the sector size go to the
+ * <p>A write returns once its data is durable. Buffers that are direct and aligned to the sector size go to the
  * kernel as they are; any other buffer is copied through a pooled, aligned bounce buffer of
  * {@value #BOUNCE_BYTES} bytes, so callers may pass heap buffers at the price of a copy.
  *
@@ -54,10 +52,7 @@ final class DirectBlockDevice extends AbstractBlockDevice {
             throw new IOException(path + ": the block device is read-only (" + info.sysfsPath()
                     + "/ro = 1, e.g. losetup -r or a write-protected LUN); open it read-only (--read-only)");
         }
-        Set<OpenFlag> flags = EnumSet.of(OpenFlag.DIRECT);
-        if (options.dsync()) {
-            flags.add(OpenFlag.DSYNC);
-        }
+        Set<OpenFlag> flags = EnumSet.of(OpenFlag.DIRECT, OpenFlag.DSYNC);
         if (options.readOnly()) {
             flags.add(OpenFlag.READ_ONLY);
         }

@@ -8,10 +8,8 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  * @param disks       disks of the lockspace: 1, 3 or 5
  * @param numHosts    host blocks per resource area ({@code num_hosts}): what one ballot reads
  * @param geometry    sector and area size; {@code max_hosts} is the geometry's
- * @param groupCommit whether writes are O_DIRECT without O_DSYNC and made durable by a shared fdatasync
- *                    ({@link org.diskpaxos.lock.embedded.EmbeddedLeaseClient.Config#groupCommit()})
  */
-public record BenchLayout(int disks, int numHosts, AreaGeometry geometry, boolean groupCommit) {
+public record BenchLayout(int disks, int numHosts, AreaGeometry geometry) {
     public BenchLayout {
         if (disks < 1 || disks > 5 || disks % 2 == 0) {
             throw new IllegalArgumentException("disks must be 1, 3 or 5, got " + disks);
@@ -25,6 +23,6 @@ public record BenchLayout(int disks, int numHosts, AreaGeometry geometry, boolea
     /** {@code 1 disk, 2000 slots, 512 B} style label. */
     public String label() {
         return disks + (disks == 1 ? " disk, " : " disks, ") + numHosts + " slots, " + geometry.sectorSizeBytes()
-                + " B" + (groupCommit ? ", group commit" : "");
+                + " B";
     }
 }

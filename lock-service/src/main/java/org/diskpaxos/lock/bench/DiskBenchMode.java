@@ -36,7 +36,7 @@ public final class DiskBenchMode implements BenchMode {
         List<EmbeddedLeaseClient.Disk> disks = format(layout, resources, timeouts, workDir);
         int maxResources = maxResources(resources);
         EmbeddedLeaseClient.Config config = new EmbeddedLeaseClient.Config(LOCKSPACE, 1, disks, layout.geometry(),
-                timeouts, maxResources, HostIdentity.local()).withGroupCommit(layout.groupCommit());
+                timeouts, maxResources, HostIdentity.local());
         EmbeddedLeaseClient client = EmbeddedLeaseClient.open(config);
         try {
             List<ResourceId> ids = new ArrayList<>();

@@ -42,7 +42,7 @@ public final class FailoverBenchmark {
 
     /**
      * @param dir      where the work files go
-     * @param layout   the lockspace's layout (group commit is not used here)
+     * @param layout   the lockspace's layout
      * @param profiles the profiles to measure
      * @param runs     kills per profile
      */

@@ -307,7 +307,7 @@ public final class LeaseBenchmark {
             j.open().field("disks", r.layout().disks()).field("numHosts", r.layout().numHosts())
                     .field("maxHosts", r.layout().geometry().maxHosts())
                     .field("sectorSizeBytes", r.layout().geometry().sectorSizeBytes())
-                    .field("groupCommit", r.layout().groupCommit()).field("workload", r.workload())
+                    .field("workload", r.workload())
                     .field("threads", r.threads()).field("cycles", r.cycles()).field("errors", r.errors());
             latencies(j.key("acquire"), r.acquire());
             latencies(j.key("release"), r.release());

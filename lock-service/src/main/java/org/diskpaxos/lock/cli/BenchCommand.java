@@ -36,7 +36,7 @@ final class BenchCommand implements Command, OptionSpec {
     public String help() {
         return "usage: dplock bench [--mode disk] [--dir DIR] [--disks 1,3] [--hosts 16,2000] [--sector-size 512]\n"
                 + "                    [--threads 8] [--duration 6s | --iterations N] [--warmup 1s] [--rounds 3]\n"
-                + "                    [--group-commit off|on|both] [--json]\n"
+                + "                    [--json]\n"
                 + "       dplock bench --failover [--profiles default,fast] [--runs 5] [--dir DIR] [--disks 1]\n"
                 + "                    [--hosts 16] [--json]\n\n"
                 + "Creates and formats a lockspace per layout (every combination of --disks and --hosts) on files in a\n"
@@ -60,8 +60,7 @@ final class BenchCommand implements Command, OptionSpec {
                 + "  --iterations N       instead of a time: cycles per thread per round\n"
                 + "  --warmup D           unmeasured warm-up per layout and workload (default 1s)\n"
                 + "  --rounds R           interleaved rounds, 1 to 100 (default 3)\n"
-                + "  --group-commit G     off: every write O_DSYNC; on: O_DIRECT writes and a shared fdatasync;\n"
-                + "                       both: measure each layout both ways (default both)\n"
+
                 + "  --failover           measure failover instead (see above)\n"
                 + "  --profiles P,P       failover: timeout profiles, default and/or fast (default default,fast)\n"
                 + "  --runs N             failover: kills per profile, 1 to 50 (default 5)\n"
@@ -71,7 +70,7 @@ final class BenchCommand implements Command, OptionSpec {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("mode", "dir", "disks", "hosts", "sector-size", "threads", "duration", "iterations", "warmup",
-                "rounds", "group-commit", "profiles", "runs");
+                "rounds", "profiles", "runs");
     }
 
     @Override
@@ -102,20 +101,11 @@ final class BenchCommand implements Command, OptionSpec {
         if (args.flag("failover")) {
             return failover(args, mode, dir, geometry, disks, hosts, json, out, err);
         }
-        List<Boolean> groupCommit = switch (args.string("group-commit", "both")) {
-            case "off" -> List.of(false);
-            case "on" -> List.of(true);
-            case "both" -> List.of(false, true);
-            default -> throw new UsageException("bench: --group-commit must be off, on or both, got '"
-                    + args.string("group-commit", "") + "'");
-        };
         List<BenchLayout> layouts = new ArrayList<>();
         try {
-            for (boolean gc : groupCommit) {
-                for (int d : disks) {
-                    for (int h : hosts) {
-                        layouts.add(new BenchLayout(d, h, geometry, gc));
-                    }
+            for (int d : disks) {
+                for (int h : hosts) {
+                    layouts.add(new BenchLayout(d, h, geometry));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -155,7 +145,7 @@ final class BenchCommand implements Command, OptionSpec {
         }
         FailoverBenchmark.Config config;
         try {
-            config = new FailoverBenchmark.Config(dir, new BenchLayout(disks.get(0), hosts.get(0), geometry, false),
+            config = new FailoverBenchmark.Config(dir, new BenchLayout(disks.get(0), hosts.get(0), geometry),
                     profiles, args.intValue("runs", 5, 1, 50));
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench: " + e.getMessage());

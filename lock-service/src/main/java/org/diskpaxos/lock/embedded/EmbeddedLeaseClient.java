@@ -14,8 +14,6 @@ import java.util.concurrent.TimeoutException;
 import org.diskpaxos.blockdev.BlockDevice;
 import org.diskpaxos.blockdev.BlockDeviceOptions;
 import org.diskpaxos.blockdev.BlockDevices;
-import org.diskpaxos.blockdev.async.AsyncBlockDevice;
-import org.diskpaxos.blockdev.async.GroupCommitDevice;
 import org.diskpaxos.blockdev.async.ThreadedAsyncBlockDevice;
 import org.diskpaxos.blockdev.async.ThreadedEventLoop;
 import org.diskpaxos.lock.api.Lease;
@@ -71,25 +69,15 @@ public final class EmbeddedLeaseClient implements LeaseClient {
      * @param timeouts    the timeout profile (every member should use the same)
      * @param maxResources the resource index size it was formatted with
      * @param identity    this host's unique name (machine, boot, host name)
-     * @param groupCommit open the disks with O_DIRECT but without O_DSYNC, and make writes durable with an
-     *                    fdatasync shared by the writes of all resources that wait for one at the same time
-     *                    ({@link GroupCommitDevice}: a write is reported done only once durable, as with
-     *                    O_DSYNC); off: every write is O_DSYNC
      */
     public record Config(String lockspace, int hostId, List<Disk> disks, AreaGeometry geometry, LeaseTimeouts timeouts,
-                         int maxResources, HostIdentity identity, boolean groupCommit) {
+                         int maxResources, HostIdentity identity) {
         public Config {
             Objects.requireNonNull(lockspace, "lockspace");
             disks = List.copyOf(disks);
             Objects.requireNonNull(geometry, "geometry");
             Objects.requireNonNull(timeouts, "timeouts");
             Objects.requireNonNull(identity, "identity");
-        }
-
-        /** Without group commit: every write O_DSYNC. */
-        public Config(String lockspace, int hostId, List<Disk> disks, AreaGeometry geometry, LeaseTimeouts timeouts,
-                      int maxResources, HostIdentity identity) {
-            this(lockspace, hostId, disks, geometry, timeouts, maxResources, identity, false);
         }
 
         /** Sanlock's default geometry (512-byte sectors, 1 MiB areas), the default timeouts, this machine's name. */
@@ -99,20 +87,17 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         }
 
         public Config withTimeouts(LeaseTimeouts t) {
-            return new Config(lockspace, hostId, disks, geometry, t, maxResources, identity, groupCommit);
+            return new Config(lockspace, hostId, disks, geometry, t, maxResources, identity);
         }
 
         public Config withGeometry(AreaGeometry g) {
-            return new Config(lockspace, hostId, disks, g, timeouts, maxResources, identity, groupCommit);
+            return new Config(lockspace, hostId, disks, g, timeouts, maxResources, identity);
         }
 
         public Config withIdentity(HostIdentity i) {
-            return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, i, groupCommit);
+            return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, i);
         }
 
-        public Config withGroupCommit(boolean on) {
-            return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, identity, on);
-        }
     }
 
     private final Config config;
@@ -151,13 +136,11 @@ public final class EmbeddedLeaseClient implements LeaseClient {
             List<AreaDisk> areaDisks = new ArrayList<>();
             for (Disk d : config.disks()) {
                 BlockDevice dev = BlockDevices.open(d.path(), BlockDeviceOptions.direct()
-                        .withSectorSize(config.geometry().sectorSizeBytes()).withDsync(!config.groupCommit()));
+                        .withSectorSize(config.geometry().sectorSizeBytes()));
                 devices.add(dev);
                 ThreadedAsyncBlockDevice a = new ThreadedAsyncBlockDevice(dev, loop, 4, 4096);
                 async.add(a);
-                // Either way every write reported OK is durable, so no caller syncs after a write.
-                AsyncBlockDevice used = config.groupCommit() ? new GroupCommitDevice(a, loop) : a;
-                areaDisks.add(new AreaDisk(used, d.baseOffsetBytes(), false));
+                areaDisks.add(new AreaDisk(a, d.baseOffsetBytes(), false));
             }
             LockspaceLayout layout = new LockspaceLayout(config.geometry(), config.maxResources());
             Lockspace lockspace = new Lockspace(loop, areaDisks, AreaExpectation.lockspace(config.lockspace(),
