@@ -36,7 +36,7 @@ final class BenchCommand implements Command, OptionSpec {
     public String help() {
         return "usage: dplock bench [--mode disk] [--dir DIR] [--disks 1,3] [--hosts 16,2000] [--sector-size 512]\n"
                 + "                    [--threads 8] [--duration 6s | --iterations N] [--warmup 1s] [--rounds 3]\n"
-                + "                    [--json]\n"
+                + "                    [--profile default|fast] [--json]\n"
                 + "       dplock bench --failover [--profiles default,fast] [--runs 5] [--dir DIR] [--disks 1]\n"
                 + "                    [--hosts 16] [--json]\n\n"
                 + "Creates and formats a lockspace per layout (every combination of --disks and --hosts) on files in a\n"
@@ -61,6 +61,8 @@ final class BenchCommand implements Command, OptionSpec {
                 + "  --warmup D           unmeasured warm-up per layout and workload (default 1s)\n"
                 + "  --rounds R           interleaved rounds, 1 to 100 (default 3)\n"
 
+                + "  --profile P          timeout profile of the lockspaces, default or fast (default: default);\n"
+                + "                       only joining depends on it, not the figures measured\n"
                 + "  --failover           measure failover instead (see above)\n"
                 + "  --profiles P,P       failover: timeout profiles, default and/or fast (default default,fast)\n"
                 + "  --runs N             failover: kills per profile, 1 to 50 (default 5)\n"
@@ -70,7 +72,7 @@ final class BenchCommand implements Command, OptionSpec {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("mode", "dir", "disks", "hosts", "sector-size", "threads", "duration", "iterations", "warmup",
-                "rounds", "profiles", "runs");
+                "rounds", "profile", "profiles", "runs");
     }
 
     @Override
@@ -117,7 +119,7 @@ final class BenchCommand implements Command, OptionSpec {
                     args.duration("duration", Duration.ofSeconds(6)).toNanos(),
                     args.intValue("iterations", 0, 1, 10_000_000),
                     args.duration("warmup", Duration.ofSeconds(1)).toNanos(), args.intValue("rounds", 3, 1, 100),
-                    LeaseTimeouts.DEFAULT);
+                    profile(args.string("profile", "default")).timeouts());
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench: " + e.getMessage());
         }
@@ -137,11 +139,7 @@ final class BenchCommand implements Command, OptionSpec {
         }
         List<FailoverBenchmark.Profile> profiles = new ArrayList<>();
         for (String p : args.string("profiles", "default,fast").split(",")) {
-            switch (p.trim()) {
-                case "default" -> profiles.add(new FailoverBenchmark.Profile("default", LeaseTimeouts.DEFAULT));
-                case "fast" -> profiles.add(new FailoverBenchmark.Profile("fast", LeaseTimeouts.FAST));
-                default -> throw new UsageException("bench: --profiles takes default and/or fast, got '" + p + "'");
-            }
+            profiles.add(profile(p.trim()));
         }
         FailoverBenchmark.Config config;
         try {
@@ -154,6 +152,14 @@ final class BenchCommand implements Command, OptionSpec {
         FailoverBenchmark.Report report = FailoverBenchmark.run(config, json ? null : err);
         out.print(json ? FailoverBenchmark.formatJson(report) + "\n" : FailoverBenchmark.formatText(report));
         return 0;
+    }
+
+    private static FailoverBenchmark.Profile profile(String name) throws UsageException {
+        return switch (name) {
+            case "default" -> new FailoverBenchmark.Profile("default", LeaseTimeouts.DEFAULT);
+            case "fast" -> new FailoverBenchmark.Profile("fast", LeaseTimeouts.FAST);
+            default -> throw new UsageException("bench: a timeout profile is default or fast, got '" + name + "'");
+        };
     }
 
     private static void checkDir(Path dir) throws UsageException {

@@ -97,7 +97,6 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         public Config withIdentity(HostIdentity i) {
             return new Config(lockspace, hostId, disks, geometry, timeouts, maxResources, i);
         }
-
     }
 
     private final Config config;
