@@ -36,7 +36,12 @@ final class LeaseFixture implements AutoCloseable {
     private final List<EmbeddedLeaseClient> clients = new ArrayList<>();
 
     LeaseFixture(AreaGeometry geometry) throws IOException {
-        this.dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "leases");
+        this(geometry, Files.createTempDirectory(Files.createDirectories(Path.of("target")), "leases"));
+    }
+
+    /** A fixture whose files go in {@code dir} (which {@link #close()} empties and removes). */
+    LeaseFixture(AreaGeometry geometry, Path dir) {
+        this.dir = dir;
         this.geometry = geometry;
         this.layout = new LockspaceLayout(geometry, MAX_RESOURCES);
     }
@@ -126,12 +131,17 @@ final class LeaseFixture implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws IOException {
+    /** Closes the clients opened through this fixture, leaving the files. */
+    void closeClients() {
         for (EmbeddedLeaseClient c : clients) {
             c.close();
         }
         clients.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeClients();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
