@@ -19,7 +19,7 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new VersionCommand(), new BenchIoCommand(), new SimCommand(), new AgentCommand(),
-                new AgentKeyCommand(), new AgentBenchCommand(), new BenchCommand());
+                new AgentKeyCommand(), new AgentBenchCommand(), new BenchCommand(), new ExampleCommand());
     }
 
     public static void main(String[] argv) {
