@@ -30,6 +30,20 @@ public interface BenchMode {
         /** The resources created, each usable by one thread at a time. */
         List<ResourceId> resources();
 
+        /** The bare I/O of an acquire and a release on this storage, for reference; null if the mode has none. */
+        default IoFloor ioFloor() {
+            return null;
+        }
+
+        @Override
+        void close();
+    }
+
+    /** Times the I/O an acquire and a release need, without any lease logic. */
+    interface IoFloor extends AutoCloseable {
+        /** One acquire's and one release's I/O: {@code {acquireNs, releaseNs}}. */
+        long[] cycle() throws java.io.IOException;
+
         @Override
         void close();
     }

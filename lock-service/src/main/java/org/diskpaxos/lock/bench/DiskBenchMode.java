@@ -38,7 +38,13 @@ public final class DiskBenchMode implements BenchMode {
         EmbeddedLeaseClient.Config config = new EmbeddedLeaseClient.Config(LOCKSPACE, 1, disks, layout.geometry(),
                 timeouts, maxResources, HostIdentity.local());
         EmbeddedLeaseClient client = EmbeddedLeaseClient.open(config);
+        DiskIoFloor floor = null;
         try {
+            // A slot the index never hands out here (resources r0.. take the first ones): the floor's own area.
+            floor = new DiskIoFloor(disks.stream().map(EmbeddedLeaseClient.Disk::path).toList(), layout.geometry(),
+                    layout.numHosts(), new LockspaceLayout(layout.geometry(), maxResources).resourceOffsetBytes(0,
+                    resources));
+            DiskIoFloor ioFloor = floor;
             List<ResourceId> ids = new ArrayList<>();
             for (int r = 0; r < resources; r++) {
                 client.createResource("r" + r, layout.numHosts());
@@ -56,18 +62,28 @@ public final class DiskBenchMode implements BenchMode {
                 }
 
                 @Override
+                public IoFloor ioFloor() {
+                    return ioFloor;
+                }
+
+                @Override
                 public void close() {
+                    ioFloor.close();
                     client.close();
                 }
             };
         } catch (Exception | Error e) {
+            if (floor != null) {
+                floor.close();
+            }
             client.close();
             throw e;
         }
     }
 
+    /** Index size for {@code resources} resources, with at least one slot to spare (the I/O floor's area). */
     static int maxResources(int resources) {
-        return Math.max(16, resources);
+        return Math.max(16, resources + 1);
     }
 
     /** Creates and formats the layout's disk files in {@code workDir}; returns them as a client's disks. */

@@ -36,6 +36,9 @@ import org.diskpaxos.lock.core.LeaseTimeouts;
  * are the <em>median</em> over rounds. Each (layout, workload) is warmed up (JIT, caches) before its first round
  * and the warm-up is not measured.
  *
+ * <p>For reference, each layout also gets an <b>io floor</b> row when the mode offers one
+ * ({@link BenchMode.Setup#ioFloor}): the reads and writes of one serial cycle issued directly, in the same rounds.
+ *
  * <p>Every release must report {@link ReleaseResult#RELEASED}; anything else is counted as an error and reported,
  * and makes the run fail.
  */
@@ -92,6 +95,13 @@ public final class LeaseBenchmark {
                          int rounds, List<Result> results, List<String> notes) {
     }
 
+    /** One thread, one resource. */
+    public static final String SERIAL = "serial";
+    /** One thread per resource. */
+    public static final String PARALLEL = "parallel";
+    /** The same I/O as a serial cycle, blocking, without lease logic ({@link BenchMode.IoFloor}). */
+    public static final String IO_FLOOR = "io floor";
+
     private final Config config;
     private final PrintStream progress;
 
@@ -118,6 +128,7 @@ public final class LeaseBenchmark {
         final int threads;
         final List<ResourceId> resources;
         final LeaseClient client;
+        final BenchMode.IoFloor floor;
         final LongSamples acquire = new LongSamples();
         final LongSamples release = new LongSamples();
         final double[] roundRates;
@@ -125,12 +136,13 @@ public final class LeaseBenchmark {
         long errors;
 
         Cell(BenchLayout layout, String workload, int threads, List<ResourceId> resources, LeaseClient client,
-             int rounds) {
+             BenchMode.IoFloor floor, int rounds) {
             this.layout = layout;
             this.workload = workload;
             this.threads = threads;
             this.resources = resources;
             this.client = client;
+            this.floor = floor;
             this.roundRates = new double[rounds];
         }
     }
@@ -150,11 +162,14 @@ public final class LeaseBenchmark {
                         config.mode().name(), resources);
                 BenchMode.Setup setup = config.mode().open(layout, resources, config.timeouts(), dir);
                 setups.add(setup);
-                cells.add(new Cell(layout, "serial", 1, setup.resources().subList(0, 1), setup.client(),
+                cells.add(new Cell(layout, SERIAL, 1, setup.resources().subList(0, 1), setup.client(), null,
                         config.rounds()));
                 if (config.threads() > 0) {
-                    cells.add(new Cell(layout, "parallel", config.threads(), setup.resources().subList(0,
-                            config.threads()), setup.client(), config.rounds()));
+                    cells.add(new Cell(layout, PARALLEL, config.threads(), setup.resources().subList(0,
+                            config.threads()), setup.client(), null, config.rounds()));
+                }
+                if (setup.ioFloor() != null) {
+                    cells.add(new Cell(layout, IO_FLOOR, 1, List.of(), null, setup.ioFloor(), config.rounds()));
                 }
             }
             for (Cell c : cells) {
@@ -214,8 +229,15 @@ public final class LeaseBenchmark {
                 try {
                     start.await();
                     long stopAt = startNs[0] + durationNs;
-                    ResourceId resource = cell.resources.get(me);
+                    ResourceId resource = cell.floor != null ? null : cell.resources.get(me);
                     for (long i = 0; iterations > 0 ? i < iterations : System.nanoTime() < stopAt; i++) {
+                        if (cell.floor != null) {
+                            long[] ns = cell.floor.cycle();
+                            acquire[me].add(ns[0]);
+                            release[me].add(ns[1]);
+                            cycles[me]++;
+                            continue;
+                        }
                         long t0 = System.nanoTime();
                         Lease lease = cell.client.acquire(resource, LeaseOptions.EXCLUSIVE);
                         long t1 = System.nanoTime();
@@ -280,7 +302,8 @@ public final class LeaseBenchmark {
                     ms(r.release().p99Ns()), r.cyclesPerSecond()));
         }
         b.append("latencies in ms, pooled over rounds; cycles/s: median over rounds of (cycles of all threads / wall "
-                + "time); parallel: one resource per thread, one host.\n");
+                + "time); parallel: one resource per thread, one host;\nio floor: the reads and writes of a serial "
+                + "cycle issued directly (blocking, no event loop, no lease logic) on the same disks.\n");
         for (Result r : report.results()) {
             if (r.errors() > 0) {
                 b.append("error: ").append(r.layout().label()).append(' ').append(r.workload()).append(": ")

@@ -11,8 +11,8 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
 import org.junit.jupiter.api.Test;
 
 /**
- * A short real run of the lease benchmark counts every cycle of every thread in every round, gets every release
- * acknowledged, reports sane percentiles and rates in both formats, and leaves no files behind.
+ * A short real run of the lease benchmark counts every cycle of every thread in every round (and of the I/O floor),
+ * gets every release acknowledged, reports sane percentiles and rates in both formats, and leaves no files behind.
  */
 class LeaseBenchmarkTest {
 
@@ -23,9 +23,12 @@ class LeaseBenchmarkTest {
                 List.of(new BenchLayout(1, 16, AreaGeometry.SECTOR_512_ALIGN_1M)), 2, 0, 10, 0, 2,
                 LeaseTimeouts.FAST);
         LeaseBenchmark.Report report = LeaseBenchmark.run(config, null);
-        assertEquals(2, report.results().size());
+        assertEquals(3, report.results().size());
         LeaseBenchmark.Result serial = report.results().get(0);
         LeaseBenchmark.Result parallel = report.results().get(1);
+        LeaseBenchmark.Result floor = report.results().get(2);
+        assertEquals(LeaseBenchmark.IO_FLOOR, floor.workload());
+        assertEquals(2 * 10, floor.cycles(), "the I/O floor runs like the serial workload");
         assertEquals("serial", serial.workload());
         assertEquals(2 * 10, serial.cycles(), "1 thread x 10 cycles x 2 rounds");
         assertEquals("parallel", parallel.workload());
