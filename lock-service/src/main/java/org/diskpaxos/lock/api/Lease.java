@@ -20,8 +20,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Lease extends AutoCloseable {
 
+    /** The resource this lease is on. */
     ResourceId resource();
 
+    /**
+     * Exclusive or shared, as acquired. A shared lease may be held by several hosts at once, never alongside an
+     * exclusive one; its {@link #fence()} is above every exclusive token granted before it.
+     */
     LeaseMode mode();
 
     /** The fencing token: the lease version, strictly increasing per resource, never reused. */

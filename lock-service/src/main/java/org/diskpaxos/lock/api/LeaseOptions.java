@@ -18,14 +18,18 @@ public record LeaseOptions(LeaseMode mode, OnLoss onLoss) {
         HALT_JVM
     }
 
+    /** One holder at a time; notify on loss. */
     public static final LeaseOptions EXCLUSIVE = new LeaseOptions(LeaseMode.EXCLUSIVE, OnLoss.NOTIFY);
+    /** Any number of shared holders, no exclusive one meanwhile; notify on loss. */
     public static final LeaseOptions SHARED = new LeaseOptions(LeaseMode.SHARED, OnLoss.NOTIFY);
 
+    /** @throws NullPointerException if either argument is null */
     public LeaseOptions {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(onLoss, "onLoss");
     }
 
+    /** These options with {@link OnLoss#HALT_JVM}: the JVM halts as soon as the lease is lost while held. */
     public LeaseOptions haltOnLoss() {
         return new LeaseOptions(mode, OnLoss.HALT_JVM);
     }

@@ -4,6 +4,10 @@ package org.diskpaxos.lock.api;
 public class LeaseUnavailableException extends LeaseException {
     private final long ownerHostId;
 
+    /**
+     * @param message     which resource and who holds it
+     * @param ownerHostId the holding host's id
+     */
     public LeaseUnavailableException(String message, long ownerHostId) {
         super(message);
         this.ownerHostId = ownerHostId;

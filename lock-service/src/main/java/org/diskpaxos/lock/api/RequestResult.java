@@ -10,6 +10,7 @@ import java.util.List;
  *                      and then nothing was written
  */
 public record RequestResult(long lver, List<Long> holderHostIds) {
+    /** Copies {@code holderHostIds}. */
     public RequestResult {
         holderHostIds = List.copyOf(holderHostIds);
     }

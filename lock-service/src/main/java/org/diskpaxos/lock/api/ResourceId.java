@@ -11,6 +11,7 @@ public record ResourceId(String lockspace, String resource) {
     /** sanlock's name limit: 48 bytes, stored NUL-padded. */
     public static final int NAME_BYTES_MAX = 48;
 
+    /** @throws IllegalArgumentException if a name is empty, too long, or contains '/' or NUL */
     public ResourceId {
         check(lockspace, "lockspace");
         check(resource, "resource");
@@ -37,6 +38,7 @@ public record ResourceId(String lockspace, String resource) {
         }
     }
 
+    /** {@code LOCKSPACE/RESOURCE}, as {@link #parse} reads it. */
     @Override
     public String toString() {
         return lockspace + "/" + resource;
