@@ -102,10 +102,14 @@ public final class AreaRecords {
         return "host " + h + "'s sector: identification stamp " + stamp;
     }
 
-    /** The hosts holding the lease shared: a {@code SHARED} mode block on any disk that answered. */
+    /**
+     * The hosts holding the lease shared: a {@code SHARED} mode block on any disk that answered. Hosts in id order
+     * (not {@code Map.copyOf}, whose iteration order changes from one JVM run to the next and would make requests
+     * signal holders, and simulation seeds replay, differently).
+     */
     public record SharedHolders(Map<Long, Long> generationByHost, int disksRead, List<String> problems) {
         public SharedHolders {
-            generationByHost = Map.copyOf(generationByHost);
+            generationByHost = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(generationByHost));
             problems = List.copyOf(problems);
         }
     }
@@ -256,7 +260,11 @@ public final class AreaRecords {
 
     /** The outcome of reading the request record. */
     public sealed interface RequestRead {
-        /** The request with the highest lver among a majority of readable disks (blank: none). */
+        /**
+         * The newest request a majority of the disks read agree on: the highest {@code lver} that at least a majority
+         * of the disks hold or exceed (blank: none). The record has no checksum (sanlock's format), so one damaged
+         * copy must not count on its own — nor does a request whose write reached only a minority yet.
+         */
         record Found(RequestRecord newest, List<String> problems) implements RequestRead {
         }
 
@@ -270,7 +278,7 @@ public final class AreaRecords {
         int offset = geometry.resourceRequestOffsetBytes();
         sectors.readAll(offset, geometry.sectorSizeBytes(), reads -> {
             List<String> problems = new ArrayList<>();
-            RequestRecord newest = RequestRecord.INITIAL;
+            List<RequestRecord> copies = new ArrayList<>();
             int readable = 0;
             for (int d = 0; d < reads.size(); d++) {
                 AreaSectors.Read r = reads.get(d);
@@ -285,15 +293,20 @@ public final class AreaRecords {
                     continue;
                 }
                 readable++;
-                if (rec.verdict().isValid() && rec.value().lver() > newest.lver()) {
-                    newest = rec.value();
-                }
+                copies.add(rec.verdict().isValid() ? rec.value() : RequestRecord.INITIAL);
             }
-            done.done(readable >= sectors.majority() ? new RequestRead.Found(newest, problems)
+            done.done(readable >= sectors.majority() ? new RequestRead.Found(agreed(copies, sectors.majority()), problems)
                     : new RequestRead.Unavailable("resource '" + resource.expected().lockspaceName() + ":"
                     + resource.expected().resourceName() + "': the request record is readable on only " + readable + " of "
                     + reads.size() + " disks (" + String.join("; ", problems) + ")"));
         });
+    }
+
+    /** The copy of rank {@code majority} by lver, highest first: every higher one is on fewer than a majority. */
+    static RequestRecord agreed(List<RequestRecord> copies, int majority) {
+        List<RequestRecord> byLver = new ArrayList<>(copies);
+        byLver.sort((a, b) -> Long.compare(b.lver(), a.lver()));
+        return byLver.get(majority - 1);
     }
 
     /** Writes {@code request} to sector 1 of every disk that validated; null once a majority wrote it. */

@@ -27,6 +27,7 @@ import org.diskpaxos.paxos.ondisk.LeaderRecordDescriptor;
 import org.diskpaxos.paxos.ondisk.ModeBlock;
 import org.diskpaxos.paxos.ondisk.ModeBlockDescriptor;
 import org.diskpaxos.paxos.ondisk.RequestRecord;
+import org.diskpaxos.paxos.ondisk.RequestRecordDescriptor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -268,6 +269,25 @@ class AreaRecordsTest {
         AreaRecords.RequestRead bad = run(c -> r.records().readRequest(c::accept));
         String message = assertInstanceOf(AreaRecords.RequestRead.Unavailable.class, bad).message();
         assertTrue(message.contains("disk0 offset 512") && message.contains("BAD_MAGIC"), message);
+    }
+
+    @Test
+    void aRequestRecordDamagedOrNewerOnOneDiskOnlyDoesNotCount() {
+        DiskPaxosResource r = resource(1);
+        readLeader(r);
+        assertNull(run(c -> r.records().writeRequest(RequestRecord.request(3, 1), c::accept)));
+        // The record has no checksum: a flipped lver bit on one disk reads as a much newer request (lease
+        // simulation seed 2128 told a holder of version 5 of a request "for version 16387").
+        devices.get(1).image[SECTOR + RequestRecordDescriptor.LVER_OFFSET + 1] ^= 0x40;
+        AreaRecords.RequestRead read = run(c -> r.records().readRequest(c::accept));
+        assertEquals(RequestRecord.request(3, 1), assertInstanceOf(AreaRecords.RequestRead.Found.class, read).newest(),
+                "one copy of three is outvoted");
+        assertEquals(RequestRecord.request(3, 1), AreaRecords.agreed(java.util.List.of(RequestRecord.request(3, 1),
+                RequestRecord.request(16387, 1), RequestRecord.INITIAL), 2));
+        assertEquals(RequestRecord.request(7, 2), AreaRecords.agreed(java.util.List.of(RequestRecord.request(3, 1),
+                RequestRecord.request(7, 2), RequestRecord.request(9, 1)), 2), "7 or newer is on two disks");
+        assertEquals(RequestRecord.INITIAL, AreaRecords.agreed(java.util.List.of(RequestRecord.request(3, 1),
+                RequestRecord.INITIAL), 2), "a write that reached only one of the two readable disks");
     }
 
     @Test
