@@ -317,6 +317,7 @@ public final class LeaseWorkload implements Workload {
                 checker.released(r, lease);
                 lease.releaseAsync().thenAccept(result -> {
                     count("release " + lease.mode() + " " + result);
+                    debug(hostId, "release " + lease + ": " + result);
                     if (lvbWritten && result == ReleaseResult.RELEASED) {
                         checker.lvbReleased(r, lease.fence());
                     }
