@@ -135,6 +135,11 @@ public final class ResourceLeases {
         private final Consumer<Outcome> done;
         private int rounds;
         private int shortHoldRetries;
+        /**
+         * The lowest instance worth deciding: a ballot found a block of this instance, so every earlier one is over
+         * even if the leader record says otherwise. See {@link #decide}.
+         */
+        private long instanceFloor;
 
         Attempt(DiskPaxosResource resource, LeaseMode mode, long deadlineNs, Consumer<Outcome> done) {
             this.resource = resource;
@@ -213,8 +218,27 @@ public final class ResourceLeases {
             lockspace.loop().schedule(pauseNs, this::start);
         }
 
+        /**
+         * Decides the instance after {@code leader}'s, or {@link #instanceFloor} if that is later. The leader record is
+         * only a hint, written by whoever last decided or released, and a late write can put back an older one:
+         *
+         * <pre>
+         *  host 3 (shared acquire, version 19)      host 2, host 4
+         *  decide 19 with the short hold
+         *  own sector: SHARED + RELEASED (majority)
+         *                                           see 19 released: decide 20, 21 (and give them up:
+         *                                           host 3 holds it shared), write leaders 20, 21
+         *  free the leader: write leader 19   ──►   the leader reads 19 again
+         * </pre>
+         *
+         * Deciding 20 again then finds blocks of 21 (Superseded) on every try, and re-reading the leader gives 19
+         * forever: no acquire of the resource ever succeeds (lease simulation seed 1777). A block of instance
+         * {@code s} exists only because some host ran {@code s} after judging {@code s - 1} over (free, released,
+         * or its owner gone), so deciding {@code s} directly is safe: if it was decided we learn its owner and look
+         * at that owner as for any leader; a SHARED holder is still seen by the ballot's read.
+         */
         private void decide(LeaderRecord leader) {
-            long lver = leader.lver() + 1;
+            long lver = Math.max(leader.lver() + 1, instanceFloor);
             long timestampMs = nextProposalTimestampMs();
             Inp mine = new Inp(lockspace.hostId(), lockspace.generation(), timestampMs);
             resource.decideObserving(leader, lver, mine, ballot -> {
@@ -231,7 +255,8 @@ public final class ResourceLeases {
                     } else {
                         holdShared(next);
                     }
-                } else if (decision instanceof Consensus.Decision.Superseded<Inp>) {
+                } else if (decision instanceof Consensus.Decision.Superseded<Inp> superseded) {
+                    instanceFloor = Math.max(instanceFloor, superseded.instanceSeen());
                     start();
                 } else {
                     retryOrFail(((Consensus.Decision.Failed<Inp>) decision).reason());
