@@ -340,6 +340,16 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             debug("write disk " + w.disk() + " io " + w.ioId() + " " + w.block());
         }
         Replica r = replicas.get(w.disk());
+        if (!r.writeGate().admit(w.block().lver())) {
+            long newest = r.writeGate().newestLver();
+            loop.execute(() -> {
+                core.onWriteResult(w.ioId(), w.disk(), DiskBallot.WriteStatus.FAILED, r.device().name()
+                        + ": not written, this process already wrote its sector for the later instance " + newest
+                        + " (a block of instance " + w.block().lver() + " would roll it back)", outbox);
+                drain();
+            });
+            return;
+        }
         IoBuffer buffer = r.buffers().take(config.sectorSizeBytes());
         BallotBlock b = w.block();
         Dblock dblock = new Dblock(b.mbal(), b.bal(), b.inp().inp(), b.inp().inp2(), b.inp().inp3(), b.lver(), 0);

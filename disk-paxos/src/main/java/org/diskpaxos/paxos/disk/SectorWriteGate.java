@@ -20,6 +20,28 @@ public final class SectorWriteGate {
 
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private boolean busy;
+    private long newestLver;
+
+    /**
+     * Whether a ballot of instance {@code lver} may still write this sector, and if so records it: false once a
+     * ballot of a later instance has written (or queued) its block here. FIFO order keeps writes that were submitted
+     * in instance order from landing out of order; this keeps a register of an earlier instance that is still
+     * running — its host was paused in mid-ballot, and an acquire that gave up on it has since moved on — from
+     * submitting a block after the later one and rolling this host's sector back to the earlier instance, which
+     * erases the later ballot's value (lease simulation seed 1602, beyond tolerance: version 26 decided twice).
+     */
+    public boolean admit(long lver) {
+        if (lver < newestLver) {
+            return false;
+        }
+        newestLver = lver;
+        return true;
+    }
+
+    /** The newest instance whose block was submitted through this gate (0: none). */
+    public long newestLver() {
+        return newestLver;
+    }
 
     /**
      * Runs {@code write} now if no write is in flight, else queues it. Returns false (and does not run or keep it)
