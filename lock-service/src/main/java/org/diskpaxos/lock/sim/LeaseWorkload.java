@@ -168,6 +168,7 @@ public final class LeaseWorkload implements Workload {
         private final DiskPaxosResource[] resources = new DiskPaxosResource[RESOURCES];
         private Lockspace lockspace;
         private LockspaceSession session;
+        private long turnsAfterHeal;
 
         HostAgent(HostContext host) {
             this.host = host;
@@ -231,13 +232,21 @@ public final class LeaseWorkload implements Workload {
             if (member.state() != Lockspace.State.JOINED) {
                 return;
             }
-            int r = host.prng().nextInt(RESOURCES);
-            ResourceId id = new ResourceId(LOCKSPACE, resourceName(r));
             boolean healed = simulation.nowNs() >= simulation.plan().healAtNs();
+            // After the heal every host takes the resources in turn, so that each is tried again and again (random
+            // picks left one untried for a whole liveness phase: seed 1041).
+            int r = healed ? (int) (turnsAfterHeal++ % RESOURCES) : host.prng().nextInt(RESOURCES);
+            ResourceId id = new ResourceId(LOCKSPACE, resourceName(r));
             LeaseOptions options = !healed && host.prng().nextInt(100) < SHARED_PERCENT ? LeaseOptions.SHARED
                     : LeaseOptions.EXCLUSIVE;
-            long deadline = loop.nowNs() + host.prng().nextLong(0, 3 * timeouts.ioTimeoutNs());
+            // After the heal, acquirers wait as a client blocked in acquire() would: long enough to see a dead
+            // holder's delta lease stay unchanged for hostDead. (With waits of at most 3d they gave up and moved to
+            // the other resource before any of them had watched the dead holder that long: seed 1115.)
+            long waitNs = healed ? timeouts.hostDeadNs() + 2 * timeouts.ioTimeoutNs()
+                    : host.prng().nextLong(0, 3 * timeouts.ioTimeoutNs());
+            long deadline = loop.nowNs() + waitNs;
             count("acquire " + options.mode());
+            debug(hostId, "acquiring " + id + " " + options.mode() + " for up to " + waitNs / 1000 + " us");
             memberSession.acquire(id, options, deadline, result -> {
                 debug(hostId, "acquire " + id + " " + options.mode() + ": " + result);
                 if (result instanceof LockspaceSession.AcquireResult.Acquired a) {

@@ -34,8 +34,14 @@ class LeaseSimulationTest {
     Stream<DynamicTest> regressions() {
         // 1777: a late leader write put the leader back two versions; every acquire then failed (StaleLeaderTest).
         // 2128: a bit flip in one disk's request record (no checksum) told a holder of a request nobody made.
-        return Stream.concat(SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1777, 1, DURATION_NS),
-                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2128, 1, DURATION_NS));
+        // 1041, 1115: liveness after the heal (acquirers gave up before a dead holder was provably dead).
+        // 1602 beyond: a paused register of an old instance rolled its host's sector back (SectorWriteGateTest).
+        return Stream.of(
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1041, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1115, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1777, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2128, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.BEYOND, 1602, 1, DURATION_NS)).flatMap(s -> s);
     }
 
     @TestFactory
