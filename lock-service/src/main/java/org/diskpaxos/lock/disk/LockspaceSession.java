@@ -155,10 +155,44 @@ public final class LockspaceSession {
                     done.accept(new AcquireResult.Busy(resource + " is held by host " + b.ownerHostId() + " ('"
                             + b.ownerName() + "') at lease version " + b.lver(), b.ownerHostId()));
                 } else {
-                    done.accept(new AcquireResult.Failed(resource + ": "
-                            + ((ResourceLeases.Outcome.Failed) outcome).reason()));
+                    ResourceLeases.Outcome.Failed f = (ResourceLeases.Outcome.Failed) outcome;
+                    if (f.mayOwn()) {
+                        settle(name, area);
+                    }
+                    done.accept(new AcquireResult.Failed(resource + ": " + f.reason()));
                 }
             });
+        });
+    }
+
+    /**
+     * An acquire failed after a ballot that got no answer, so the lease may have been decided for this host after
+     * all: other hosts would then wait for this live host to release a lease nobody here holds (lease simulation
+     * seed 5043). Settle it in the background: acquire it once more (which decides past that instance) and release
+     * it at once. The resource counts as being released meanwhile, so a new acquire by this process waits for this.
+     * If the disks are still unavailable the settling acquire fails the same way and settles again; it stops once
+     * the acquire gets an answer or this host leaves the lockspace (then others judge it gone anyway).
+     */
+    private void settle(String name, DiskPaxosResource area) {
+        if (releasing.containsKey(name) || lockspace.state() != Lockspace.State.JOINED) {
+            return;
+        }
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        releasing.put(name, finished);
+        Runnable end = () -> {
+            releasing.remove(name, finished);
+            finished.complete(null);
+        };
+        long deadlineNs = lockspace.loop().nowNs() + lockspace.timeouts().hostDeadNs();
+        leases.acquire(area, LeaseMode.EXCLUSIVE, deadlineNs, outcome -> {
+            if (outcome instanceof ResourceLeases.Outcome.Held h) {
+                leases.release(area, h.leader(), failure -> end.run());
+            } else {
+                end.run();
+                if (outcome instanceof ResourceLeases.Outcome.Failed f && f.mayOwn()) {
+                    settle(name, area);
+                }
+            }
         });
     }
 

@@ -81,8 +81,16 @@ public final class ResourceLeases {
         record Busy(long ownerHostId, String ownerName, long lver) implements Outcome {
         }
 
-        /** The area is wrong, the disks are unavailable, or this host's membership is not valid. */
-        record Failed(String reason) implements Outcome {
+        /**
+         * The area is wrong, the disks are unavailable, or this host's membership is not valid. {@code mayOwn}: the
+         * last ballot failed without an answer (its disks timed out), so it may still have been decided with this
+         * attempt's value, and other hosts would then see this live host as owner of a lease nobody here holds —
+         * the caller must settle it ({@link LockspaceSession} acquires and releases once more in the background).
+         */
+        record Failed(String reason, boolean mayOwn) implements Outcome {
+            public Failed(String reason) {
+                this(reason, false);
+            }
         }
     }
 
@@ -140,6 +148,8 @@ public final class ResourceLeases {
          * even if the leader record says otherwise. See {@link #decide}.
          */
         private long instanceFloor;
+        /** The last ballot failed without an answer: it may have been decided with our value. */
+        private boolean mayOwn;
 
         Attempt(DiskPaxosResource resource, LeaseMode mode, long deadlineNs, Consumer<Outcome> done) {
             this.resource = resource;
@@ -150,7 +160,7 @@ public final class ResourceLeases {
 
         void start() {
             if (++rounds > ROUNDS_MAX) {
-                done.accept(new Outcome.Failed("no decision after " + (rounds - 1) + " rounds"));
+                done.accept(new Outcome.Failed("no decision after " + (rounds - 1) + " rounds", mayOwn));
                 return;
             }
             if (lockspace.state() != Lockspace.State.JOINED) {
@@ -243,6 +253,7 @@ public final class ResourceLeases {
             Inp mine = new Inp(lockspace.hostId(), lockspace.generation(), timestampMs);
             resource.decideObserving(leader, lver, mine, ballot -> {
                 Consensus.Decision<Inp> decision = ballot.decision();
+                mayOwn = decision instanceof Consensus.Decision.Failed<Inp>;
                 if (decision instanceof Consensus.Decision.Decided<Inp> d) {
                     Inp owner = d.value();
                     LeaderRecord next = leader.withLver(lver).withOwner(owner.inp(), owner.inp2(), owner.inp3())
@@ -330,7 +341,7 @@ public final class ResourceLeases {
 
         private void retryOrFail(String reason) {
             if (lockspace.loop().nowNs() >= deadlineNs) {
-                done.accept(new Outcome.Failed(reason));
+                done.accept(new Outcome.Failed(reason, mayOwn));
                 return;
             }
             lockspace.loop().schedule(Math.min(lockspace.timeouts().ioTimeoutNs(),
