@@ -165,8 +165,23 @@ public final class Lockspace {
             long waitNs = joinWaitNs(current);
             if (waitNs < 0) {
                 watchThenJoin(current, slot, done);
+            } else if (waitNs == 0) {
+                writeJoin(current, done);
             } else {
-                loop.schedule(waitNs, () -> writeJoin(current, done));
+                // The wait was computed from one read: a live process of this boot (a twin with the same host id)
+                // renews meanwhile. Writing over it would look like its restart to the other hosts, which would
+                // then take its leases while it still holds them. Take the slot only if it did not change.
+                loop.schedule(waitNs, () -> readSlot(hostId, again -> {
+                    if (again.error() != null) {
+                        done.done(again.error());
+                    } else if (!current.equals(again.newest())) {
+                        done.done("host id " + hostId + " of lockspace '" + expected.lockspaceName() + "' is in use by '"
+                                + again.newest().resourceName() + "' (a process of this machine renewed it while we"
+                                + " waited); choose another host id");
+                    } else {
+                        writeJoin(current, done);
+                    }
+                }));
             }
         });
     }
@@ -305,9 +320,12 @@ public final class Lockspace {
                 }
                 if (slot.error() == null) {
                     for (LeaderRecord r : slot.records()) {
+                        // Our timestamps only grow and none is above the one just written: a higher one is
+                        // another writer's, even under our own name (a twin process of this machine).
                         if (r != null && !r.isFree() && (r.ownerId() != hostId
                                 || r.ownerGeneration() != mine.ownerGeneration()
-                                || !r.resourceName().equals(mine.resourceName()))) {
+                                || !r.resourceName().equals(mine.resourceName())
+                                || r.timestamp() > next.timestamp())) {
                             lose("host id " + hostId + " was taken by '" + r.resourceName() + "' generation "
                                     + r.ownerGeneration());
                             return;

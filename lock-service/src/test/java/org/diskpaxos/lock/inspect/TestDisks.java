@@ -17,9 +17,9 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
 
 /** Three formatted disk files under target/ and embedded members of their lockspace, for inspection tests. */
 public final class TestDisks implements AutoCloseable {
-    static final AreaGeometry GEOMETRY = AreaGeometry.SECTOR_512_ALIGN_1M;
-    static final LeaseTimeouts TIMEOUTS = new LeaseTimeouts(100_000_000L, 100);
-    static final int MAX_RESOURCES = 16;
+    public static final AreaGeometry GEOMETRY = AreaGeometry.SECTOR_512_ALIGN_1M;
+    public static final LeaseTimeouts TIMEOUTS = new LeaseTimeouts(100_000_000L, 100);
+    public static final int MAX_RESOURCES = 16;
 
     public final Path dir;
     public final List<Path> files = new ArrayList<>();
