@@ -52,6 +52,16 @@ import org.diskpaxos.nativeio.SystemdNotify;
  * each lockspace's deadline in a {@link ValidityFile}; a {@code dplock run} wrapper stops its child on that
  * deadline by itself, even if the daemon is paused.
  *
+ * <h2>Losing and regaining a lockspace</h2>
+ * A lockspace whose membership is lost stays served (requests get an error that says why) while a {@link Rejoin}
+ * joins it again as a new generation, once the holders of its lost leases have been stopped; the validity file
+ * publishes deadlines per generation, so a holder of the old generation never reads the new one's deadline.
+ *
+ * <h2>Watchdogs</h2>
+ * Under systemd with {@code WatchdogSec}, the daemon pings {@code WATCHDOG=1} while its socket loop turns
+ * ({@link SystemdWatchdog}). With {@code watchdog_device}, it pets that device only while {@link WatchdogRule} finds
+ * every lease holder safe.
+ *
  * <h2>Limits</h2>
  * {@link #CONNECTIONS_MAX} connections, {@link Frame#LENGTH_MAX} bytes a frame, {@link #PENDING_MAX} requests in
  * progress per connection and {@link #OUTBOX_MAX} unsent replies: a client over a limit gets an error and is
@@ -83,6 +93,18 @@ public final class LockDaemon implements AutoCloseable {
     private final Thread selectorThread;
     private com.sun.net.httpserver.HttpServer metricsServer;
     private volatile boolean closed;
+    /** Lockspaces being rejoined after a loss, by name. */
+    private final Map<String, Rejoin> rejoins = new ConcurrentHashMap<>();
+    /** Processes stopped for a lost lease that may not have exited yet: pid → lockspace. */
+    private final Map<Long, String> fenced = new ConcurrentHashMap<>();
+    /** When the socket loop last turned (for the systemd watchdog). */
+    private volatile long loopTurnedNs = System.nanoTime();
+    private final SystemdWatchdog systemdWatchdog =
+            SystemdWatchdog.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+    private long lastSystemdPingNs = Long.MIN_VALUE / 2;
+    private HardwareWatchdog hardwareWatchdog;
+    private long lastPetNs = Long.MIN_VALUE / 2;
+    private String petRefusedFor;
 
     private LockDaemon(DaemonConfig config, ServerSocketChannel server, Selector selector, ValidityFile validity,
                        DaemonLog log) {
@@ -125,7 +147,12 @@ public final class LockDaemon implements AutoCloseable {
             for (DaemonConfig.LockspaceConfig ls : config.lockspaces()) {
                 d.addLockspace(ls);
             }
-        } catch (LeaseException | InterruptedException | RuntimeException e) {
+            if (config.watchdogDevice() != null) {
+                d.hardwareWatchdog = DeviceWatchdog.open(config.watchdogDevice());
+                log.info("watchdog", "device", config.watchdogDevice().toString(), "pet_every_ms",
+                        String.valueOf(d.petEveryNs() / 1_000_000));
+            }
+        } catch (LeaseException | InterruptedException | IOException | RuntimeException e) {
             d.close();
             throw e;
         }
@@ -133,8 +160,11 @@ public final class LockDaemon implements AutoCloseable {
             d.startMetrics(config.metrics());
         }
         d.selectorThread.start();
-        d.fencer.scheduleAtFixedRate(d::publishValidity, 0, Math.max(1, config.timeouts().ioTimeoutNs() / 8),
+        d.fencer.scheduleAtFixedRate(d::tick, 0, Math.max(1, config.timeouts().ioTimeoutNs() / 8),
                 TimeUnit.NANOSECONDS);
+        if (d.systemdWatchdog != null) {
+            log.info("systemd-watchdog", "ping_every_ms", String.valueOf(d.systemdWatchdog.pingEveryNs() / 1_000_000));
+        }
         try {
             SystemdNotify.notify("READY=1\nSTATUS=serving " + config.lockspaces().size() + " lockspaces on " + socket);
         } catch (IOException e) {
@@ -181,16 +211,21 @@ public final class LockDaemon implements AutoCloseable {
         if (lockspaces.containsKey(ls.name())) {
             throw new LeaseException("lockspace '" + ls.name() + "' is already joined");
         }
+        long t0 = System.nanoTime();
+        EmbeddedLeaseClient client = open(ls);
+        lockspaces.put(ls.name(), client);
+        validity.publish(ls.name(), client.validUntilNanos(), client.generation());
+        log.info("joined", "lockspace", ls.name(), "host_id", String.valueOf(config.hostId()), "generation",
+                String.valueOf(client.generation()), "join_ms", String.valueOf((System.nanoTime() - t0) / 1_000_000));
+    }
+
+    private EmbeddedLeaseClient open(DaemonConfig.LockspaceConfig ls) throws LeaseException, InterruptedException,
+            IOException {
         HostIdentity local = HostIdentity.local();
         HostIdentity identity = config.hostName() == null ? local
                 : new HostIdentity(local.machine(), local.boot(), trimHost(config.hostName()));
-        long t0 = System.nanoTime();
-        EmbeddedLeaseClient client = EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(ls.name(),
-                config.hostId(), ls.disks(), ls.geometry(), config.timeouts(), ls.maxResources(), identity));
-        lockspaces.put(ls.name(), client);
-        validity.publish(ls.name(), client.validUntilNanos());
-        log.info("joined", "lockspace", ls.name(), "host_id", String.valueOf(config.hostId()), "generation",
-                String.valueOf(client.generation()), "join_ms", String.valueOf((System.nanoTime() - t0) / 1_000_000));
+        return EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(ls.name(), config.hostId(), ls.disks(),
+                ls.geometry(), config.timeouts(), ls.maxResources(), identity));
     }
 
     private static String trimHost(String h) {
@@ -198,10 +233,131 @@ public final class LockDaemon implements AutoCloseable {
         return s.length() > HostIdentity.HOST_CHARS_MAX ? s.substring(0, HostIdentity.HOST_CHARS_MAX) : s;
     }
 
-    private void publishValidity() {
-        for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
-            validity.publish(e.getKey(), e.getValue().validUntilNanos());
+    /**
+     * Every {@code ioTimeout / 8} on the fencer thread: publishes each lockspace's deadline, starts a rejoin of a
+     * lockspace whose membership was lost, pets the watchdog device if the holders are safe, pings systemd.
+     */
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            List<WatchdogRule.LockspaceHealth> health = new ArrayList<>();
+            for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
+                EmbeddedLeaseClient c = e.getValue();
+                long until = c.validUntilNanos();
+                validity.publish(e.getKey(), until, c.generation());
+                if (c.membership() != org.diskpaxos.lock.disk.Lockspace.State.JOINED && !closed) {
+                    startRejoin(e.getKey(), c);
+                }
+                boolean onTime = until - now > config.timeouts().validForNs() - config.timeouts().suspectAfterNs();
+                health.add(new WatchdogRule.LockspaceHealth(e.getKey(), onTime, holdsIn(e.getKey()),
+                        fencedAliveIn(e.getKey())));
+            }
+            petHardwareWatchdog(now, health);
+            pingSystemd(now);
+        } catch (RuntimeException e) {
+            log.warn("tick", "error", String.valueOf(e));
         }
+    }
+
+    private long petEveryNs() {
+        return Math.max(100_000_000L, config.timeouts().ioTimeoutNs() / 4);
+    }
+
+    private void petHardwareWatchdog(long now, List<WatchdogRule.LockspaceHealth> health) {
+        if (hardwareWatchdog == null || now - lastPetNs < petEveryNs()) {
+            return;
+        }
+        WatchdogRule.LockspaceHealth unsafe = WatchdogRule.firstUnsafe(health);
+        if (unsafe != null) {
+            if (petRefusedFor == null) {
+                petRefusedFor = unsafe.name();
+                log.warn("watchdog-not-petted", "lockspace", unsafe.name(), "leases_held",
+                        String.valueOf(unsafe.leasesHeld()), "fenced_alive", String.valueOf(unsafe.fencedAlive()),
+                        "why", unsafe.renewingOnTime() ? "holders of lost leases have not exited"
+                                : "renewal overdue with leases held");
+            }
+            return;
+        }
+        if (petRefusedFor != null) {
+            log.info("watchdog-petting-again", "lockspace", petRefusedFor);
+            petRefusedFor = null;
+        }
+        try {
+            hardwareWatchdog.pet();
+            lastPetNs = now;
+            metrics.watchdogPets.incrementAndGet();
+        } catch (IOException e) {
+            log.warn("watchdog-pet-failed", "device", hardwareWatchdog.name(), "error", e.getMessage());
+        }
+    }
+
+    private void pingSystemd(long now) {
+        if (systemdWatchdog == null || !systemdWatchdog.due(now, lastSystemdPingNs, loopTurnedNs)) {
+            return;
+        }
+        try {
+            SystemdNotify.notify("WATCHDOG=1");
+            lastSystemdPingNs = now;
+        } catch (IOException | RuntimeException e) {
+            log.warn("systemd-watchdog", "error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private int holdsIn(String lockspace) {
+        int n = 0;
+        for (Connection c : connections.values()) {
+            for (Hold h : c.holds.values()) {
+                n += h.lease().resource().lockspace().equals(lockspace) ? 1 : 0;
+            }
+        }
+        for (Hold h : detached.values()) {
+            n += h.lease().resource().lockspace().equals(lockspace) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private int fencedAliveIn(String lockspace) {
+        int n = 0;
+        for (Map.Entry<Long, String> e : fenced.entrySet()) {
+            if (!ProcessHandle.of(e.getKey()).map(ProcessHandle::isAlive).orElse(false)) {
+                fenced.remove(e.getKey(), e.getValue());
+            } else if (e.getValue().equals(lockspace)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String lostReason(EmbeddedLeaseClient c) {
+        return c.lostReason() != null ? c.lostReason() : "no renewal of this host's delta lease reached a majority of"
+                + " disks within " + config.timeouts().validForNs() / 1_000_000 + " ms";
+    }
+
+    /** Starts rejoining {@code name} (once per loss) on a thread of its own. */
+    private void startRejoin(String name, EmbeddedLeaseClient lost) {
+        DaemonConfig.LockspaceConfig ls = config.lockspaces().stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElse(null);
+        if (ls == null || rejoins.containsKey(name)) {
+            return;
+        }
+        log.warn("membership-lost", "lockspace", name, "generation", String.valueOf(lost.generation()), "why",
+                lostReason(lost), "then", "rejoin after holders are stopped");
+        metrics.membershipsLost.incrementAndGet();
+        Rejoin r = new Rejoin(name, config.timeouts(), () -> open(ls), joined -> {
+            if (closed || !lockspaces.replace(name, lost, joined)) {
+                joined.close();
+            } else {
+                validity.publish(name, joined.validUntilNanos(), joined.generation());
+                Thread closer = new Thread(lost::close, "dplock-close-" + name);
+                closer.setDaemon(true);
+                closer.start();
+            }
+            rejoins.remove(name);
+        }, log);
+        rejoins.put(name, r);
+        Thread t = new Thread(r, "dplock-rejoin-" + name);
+        t.setDaemon(true);
+        t.start();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -240,9 +396,12 @@ public final class LockDaemon implements AutoCloseable {
     }
 
     private void serve() {
+        long selectMs = systemdWatchdog == null ? 250
+                : Math.max(10, Math.min(250, systemdWatchdog.pingEveryNs() / 4_000_000));
         while (!closed) {
+            loopTurnedNs = System.nanoTime();
             try {
-                selector.select(250);
+                selector.select(selectMs);
                 Runnable task;
                 while ((task = selectorTasks.poll()) != null) {
                     task.run();
@@ -478,6 +637,13 @@ public final class LockDaemon implements AutoCloseable {
                     + ")"));
             return;
         }
+        Rejoin rejoin = rejoins.get(id.lockspace());
+        if (rejoin != null) {
+            metrics.acquireFailed.incrementAndGet();
+            send(c, error(f, "lockspace '" + id.lockspace() + "': this host lost its membership (" + lostReason(ls)
+                    + ") and is " + rejoin.describe()));
+            return;
+        }
         boolean detach = Boolean.parseBoolean(f.get("detach", "false"));
         if (c.holds.containsKey(id.toString()) || detach && detached.containsKey(id.toString())) {
             send(c, error(f, "already held through this daemon: " + id));
@@ -522,6 +688,8 @@ public final class LockDaemon implements AutoCloseable {
                         String.valueOf((System.nanoTime() - t0) / 1_000_000));
                 send(c, Frame.of(Frame.Type.OK, f.requestId(), "resource", id.toString(), "fence",
                         String.valueOf(l.fence()), "valid_until_ns", String.valueOf(l.validUntilNanos()),
+                        "generation", String.valueOf(ls.generation()), "kill_grace_ms",
+                        String.valueOf(config.timeouts().killGraceNs() / 1_000_000),
                         "validity_file", ValidityFile.pathFor(config.socket()).toString()));
             });
             selector.wakeup();
@@ -616,7 +784,11 @@ public final class LockDaemon implements AutoCloseable {
             EmbeddedLeaseClient ls = e.getValue();
             String p = "lockspace." + i + ".";
             s.put(p + "name", e.getKey());
-            s.put(p + "state", ls.membership().toString());
+            Rejoin rejoin = rejoins.get(e.getKey());
+            s.put(p + "state", rejoin != null ? "REJOINING" : ls.membership().toString());
+            if (rejoin != null) {
+                s.put(p + "rejoin", rejoin.describe());
+            }
             s.put(p + "generation", String.valueOf(ls.generation()));
             s.put(p + "valid_for_ms", String.valueOf(Math.max(0, (ls.validUntilNanos() - now) / 1_000_000)));
             if (ls.lostReason() != null) {
@@ -662,6 +834,9 @@ public final class LockDaemon implements AutoCloseable {
         }
         log.warn("lost", "resource", hold.lease().resource().toString(), "fence", String.valueOf(hold.lease().fence()),
                 "victim", String.valueOf(hold.victimPid()), "why", reason);
+        if (hold.victimPid() > 1 && hold.victimPid() != ProcessHandle.current().pid()) {
+            fenced.put(hold.victimPid(), hold.lease().resource().lockspace());
+        }
         reply(c, Frame.of(Frame.Type.EVENT, 0, "event", "LEASE_LOST", "resource", hold.lease().resource().toString(),
                 "fence", String.valueOf(hold.lease().fence()), "reason", reason));
         kill(hold.victimPid(), false);
@@ -700,6 +875,9 @@ public final class LockDaemon implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort
         }
+        for (Rejoin r : rejoins.values()) {
+            r.cancel();
+        }
         selector.wakeup();
         try {
             selectorThread.join(2000);
@@ -716,6 +894,9 @@ public final class LockDaemon implements AutoCloseable {
             ls.close();
         }
         fencer.shutdownNow();
+        if (hardwareWatchdog != null) {
+            hardwareWatchdog.close();
+        }
         if (metricsServer != null) {
             metricsServer.stop(0);
         }

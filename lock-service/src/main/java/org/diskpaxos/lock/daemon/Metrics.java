@@ -50,6 +50,8 @@ public final class Metrics {
     final AtomicLong acquireBusy = new AtomicLong();
     final AtomicLong acquireFailed = new AtomicLong();
     final AtomicLong kills = new AtomicLong();
+    final AtomicLong membershipsLost = new AtomicLong();
+    final AtomicLong watchdogPets = new AtomicLong();
     final Histogram acquireLatency = new Histogram();
 
     /** The exposition text. */
@@ -64,6 +66,9 @@ public final class Metrics {
         counter(b, "dplock_acquire_failed_total", "acquires that failed (disks, membership, bad request)",
                 acquireFailed.get());
         counter(b, "dplock_kills_total", "signals sent to holders of lost leases", kills.get());
+        counter(b, "dplock_memberships_lost_total", "lockspace memberships lost (then rejoined)",
+                membershipsLost.get());
+        counter(b, "dplock_watchdog_pets_total", "pets of the watchdog device", watchdogPets.get());
         acquireLatency.render(b, "dplock_acquire_seconds", "time to acquire a lease");
         return b.toString();
     }
