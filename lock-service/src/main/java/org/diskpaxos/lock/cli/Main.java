@@ -20,7 +20,7 @@ public final class Main {
     static List<Command> commands() {
         return List.of(new InitCommand(), new DumpCommand(), new DaemonCommand(), new StatusCommand(), new RunCommand(),
                 new AcquireCommand(), new ReleaseCommand(), new AgentCommand(), new AgentKeyCommand(),
-                new SimCommand(), new BenchIoCommand(), new AgentBenchCommand(), new VersionCommand());
+                new DemoCommand(), new SimCommand(), new BenchIoCommand(), new AgentBenchCommand(), new VersionCommand());
     }
 
     public static void main(String[] argv) {
