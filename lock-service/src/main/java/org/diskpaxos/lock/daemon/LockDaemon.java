@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -844,6 +845,67 @@ public final class LockDaemon implements AutoCloseable {
         fencer.schedule(() -> kill(hold.victimPid(), true), graceNs, TimeUnit.NANOSECONDS);
     }
 
+    private List<Hold> allHolds() {
+        List<Hold> all = new ArrayList<>(detached.values());
+        for (Connection c : connections.values()) {
+            all.addAll(c.holds.values());
+        }
+        return all;
+    }
+
+    /**
+     * Stops the processes that hold leases: SIGTERM, SIGKILL after the kill grace, then waits up to an I/O timeout
+     * more. Returns the pids still alive (this process is never a victim).
+     */
+    private Set<Long> stopHolders(List<Hold> holds) {
+        Set<Long> pids = new java.util.TreeSet<>();
+        for (Hold h : holds) {
+            if (h.victimPid() > 1 && h.victimPid() != ProcessHandle.current().pid()) {
+                pids.add(h.victimPid());
+            }
+        }
+        if (pids.isEmpty()) {
+            return pids;
+        }
+        log.info("stopping-holders", "pids", pids.toString(), "why", "the daemon is stopping");
+        for (long pid : pids) {
+            kill(pid, false);
+        }
+        pids = awaitExit(pids, config.timeouts().killGraceNs());
+        for (long pid : pids) {
+            kill(pid, true);
+        }
+        return awaitExit(pids, config.timeouts().ioTimeoutNs() + config.timeouts().killGraceNs());
+    }
+
+    private static Set<Long> awaitExit(Set<Long> pids, long withinNs) {
+        long deadline = System.nanoTime() + withinNs;
+        Set<Long> alive = new java.util.TreeSet<>(pids);
+        while (true) {
+            alive.removeIf(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            if (alive.isEmpty() || System.nanoTime() >= deadline) {
+                return alive;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return alive;
+            }
+        }
+    }
+
+    /** Takes holds whose victim survived out of {@code holds} (so they are not released); notes their lockspaces. */
+    private static void keepIfVictimSurvived(Map<String, Hold> holds, Set<Long> survivors, Set<String> abandoned) {
+        holds.values().removeIf(h -> {
+            if (survivors.contains(h.victimPid())) {
+                abandoned.add(h.lease().resource().lockspace());
+                return true;
+            }
+            return false;
+        });
+    }
+
     /** SIGTERM (or SIGKILL) to the process and its descendants, children first. */
     private void kill(long pid, boolean forcibly) {
         if (pid <= 1 || pid == ProcessHandle.current().pid()) {
@@ -884,14 +946,28 @@ public final class LockDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Holders first: no lease is given back and no host id freed while a process holding one may still run.
+        for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
+            validity.publish(e.getKey(), 0, e.getValue().generation());
+        }
+        Set<String> abandoned = new java.util.HashSet<>();
+        Set<Long> survivors = stopHolders(allHolds());
         for (Connection c : new ArrayList<>(connections.values())) {
+            keepIfVictimSurvived(c.holds, survivors, abandoned);
             drop(c, "daemon stopping");
         }
+        keepIfVictimSurvived(detached, survivors, abandoned);
         for (Hold h : new ArrayList<>(detached.values())) {
             releaseDetached(h, "daemon stopping");
         }
-        for (EmbeddedLeaseClient ls : lockspaces.values()) {
-            ls.close();
+        for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
+            if (abandoned.contains(e.getKey())) {
+                log.warn("abandoned", "lockspace", e.getKey(), "why", "holders did not exit; their leases and this"
+                        + " host id expire on their own instead of being released");
+                e.getValue().abandon();
+            } else {
+                e.getValue().close();
+            }
         }
         fencer.shutdownNow();
         if (hardwareWatchdog != null) {

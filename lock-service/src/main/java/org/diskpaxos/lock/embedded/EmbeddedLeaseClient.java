@@ -364,6 +364,19 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         }
     }
 
+    /**
+     * Stops renewing and closes the disks without releasing any lease or leaving: the leases and the host id then
+     * expire on their own, as after a crash. For a daemon whose lease holders could not be stopped.
+     */
+    public void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watchdog.interrupt();
+        closeQuietly(asyncDevices, devices, loop);
+    }
+
     /** Releases every held lease, leaves the lockspace, and closes the disks. */
     @Override
     public void close() {
