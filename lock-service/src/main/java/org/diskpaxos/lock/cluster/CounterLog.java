@@ -119,7 +119,8 @@ public final class CounterLog {
         return new Check(commits, begins, interrupted, maxFence, List.copyOf(violations), List.copyOf(lines));
     }
 
-    static Line parse(String raw) {
+    /** One line, or null if it is not one the script writes. */
+    public static Line parse(String raw) {
         String[] f = raw.trim().split("\\s+");
         try {
             switch (f[0]) {

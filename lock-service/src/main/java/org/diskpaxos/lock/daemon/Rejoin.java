@@ -89,6 +89,7 @@ final class Rejoin implements Runnable {
 
     /** For status: attempts so far and the last failure. */
     String describe() {
-        return "rejoining after " + attempts + " attempt(s)" + (lastFailure == null ? "" : "; last: " + lastFailure);
+        return "rejoining (" + attempts + " attempt(s) so far" + (lastFailure == null ? "" : "; last failure: "
+                + lastFailure) + ")";
     }
 }
