@@ -229,8 +229,9 @@ public final class DiskPaxosResource {
     }
 
     /**
-     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null when a majority wrote it, else the
-     * reason. The caller must have validated the area ({@link #readLeader}) first.
+     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null as soon as a majority wrote it, else the
+     * reason once a majority cannot be reached. A stalled disk does not hold the answer back (its write stays queued
+     * behind its gate, in order). The caller must have validated the area ({@link #readLeader}) first.
      */
     public void writeLeader(LeaderRecord leader, RankedRegister.Callback<String> done) {
         int n = replicas.size();
@@ -238,15 +239,21 @@ public final class DiskPaxosResource {
         byte[] bytes = LeaderRecordDescriptor.encodeSector(leader, sector);
         int[] ok = {0};
         int[] answered = {0};
+        boolean[] reported = {false};
         List<String> failures = new ArrayList<>();
+        Runnable maybeReport = () -> {
+            if (!reported[0] && (ok[0] >= majority() || failures.size() > n - majority() || answered[0] == n)) {
+                reported[0] = true;
+                done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
+                        + " disks (" + String.join("; ", failures) + ")");
+            }
+        };
         for (int d = 0; d < n; d++) {
             DiskRankedRegister.Replica r = replicas.get(d);
             if (writable != null && !writable[d]) {
                 failures.add(r.device().name() + ": not written (its area did not validate)");
-                if (++answered[0] == n) {
-                    done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
-                            + " disks (" + String.join("; ", failures) + ")");
-                }
+                ++answered[0];
+                maybeReport.run();
                 continue;
             }
             IoBuffer buffer = new IoBuffer(aligned(sector));
@@ -260,10 +267,8 @@ public final class DiskPaxosResource {
                     failures.add(r.device().name() + ": leader write " + result.status()
                             + (result.error() == null ? "" : " " + result.error().getMessage()));
                 }
-                if (++answered[0] == n) {
-                    done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
-                            + " disks (" + String.join("; ", failures) + ")");
-                }
+                ++answered[0];
+                maybeReport.run();
             };
             boolean accepted = gate.submit(() -> r.device().write(ioId, r.areaOffsetBytes(), buffer, sector,
                     options.ioTimeoutNs(), result -> {
