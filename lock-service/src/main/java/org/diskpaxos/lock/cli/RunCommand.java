@@ -183,14 +183,14 @@ final class RunCommand implements Command, OptionSpec {
      */
     private static Thread stopOnSignal(Process child, Duration grace, java.util.function.BooleanSupplier lost) {
         Thread hook = new Thread(() -> {
-            if (!child.isAlive()) {
-                return;
-            }
             try {
-                stop(child, grace);
+                if (child.isAlive()) {
+                    stop(child, grace);
+                }
             } catch (InterruptedException ignored) {
                 // exiting anyway
             }
+            // The daemon signals the child and this wrapper together when the lease is lost: exit 3 either way.
             if (lost.getAsBoolean()) {
                 Runtime.getRuntime().halt(EXIT_LOST);
             }
