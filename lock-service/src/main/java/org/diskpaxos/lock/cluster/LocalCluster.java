@@ -161,6 +161,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts host {@code hostId}'s daemon; returns at once (see {@link #awaitJoined}). */
     public Host start(int hostId) throws IOException {
+        return start(hostId, List.of());
+    }
+
+    /** Starts host {@code hostId}'s daemon with extra {@code dplock daemon} flags. */
+    public Host start(int hostId, List<String> extraArgs) throws IOException {
         Host h = host(hostId);
         synchronized (lock) {
             if (closed) {
@@ -169,9 +174,10 @@ public final class LocalCluster implements AutoCloseable {
             if (h.up) {
                 throw new IllegalStateException("host " + hostId + " is already up");
             }
-            List<String> args = List.of("daemon", "--host-id", String.valueOf(hostId), "--socket",
+            List<String> args = new ArrayList<>(List.of("daemon", "--host-id", String.valueOf(hostId), "--socket",
                     h.socket.toString(), "--profile", profile, "--host-name", "host" + hostId, "--lockspace",
-                    lockspace + "=" + String.join(",", disks.stream().map(Path::toString).toList()));
+                    lockspace + "=" + String.join(",", disks.stream().map(Path::toString).toList())));
+            args.addAll(extraArgs);
             ProcessBuilder pb = new ProcessBuilder(launcher.command(Launcher.DAEMON_FLAGS, args))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(h.log.toFile()));
             h.daemon = pb.start();
