@@ -19,8 +19,9 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new InitCommand(), new DumpCommand(), new DaemonCommand(), new StatusCommand(), new RunCommand(),
-                new AcquireCommand(), new ReleaseCommand(), new AgentCommand(), new AgentKeyCommand(),
-                new DemoCommand(), new SimCommand(), new BenchIoCommand(), new AgentBenchCommand(), new VersionCommand());
+                new AcquireCommand(), new ReleaseCommand(), new DemoCommand(), new ExampleCommand(), new BenchCommand(),
+                new AgentCommand(), new AgentKeyCommand(), new SimCommand(), new BenchIoCommand(),
+                new BenchPaxosCommand(), new AgentBenchCommand(), new VersionCommand());
     }
 
     public static void main(String[] argv) {

@@ -113,6 +113,13 @@ public final class ResourceLeases {
         }
 
         private void considerOwner(LeaderRecord leader) {
+            if (lockspace.hostId() > leader.numHosts()) {
+                // The ballot has no block for us: refuse here, before any write (the register would reject it).
+                done.accept(new Outcome.Failed("host id " + lockspace.hostId() + " cannot acquire resource '"
+                        + leader.resourceName() + "': its area was formatted with num_hosts " + leader.numHosts()
+                        + "; use a host id 1.." + leader.numHosts() + " or a resource with more host slots"));
+                return;
+            }
             if (leader.isFree() || leader.ownerId() == lockspace.hostId()
                     && leader.ownerGeneration() <= lockspace.generation()) {
                 decide(leader);

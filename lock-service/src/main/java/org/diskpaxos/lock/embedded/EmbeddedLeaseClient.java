@@ -246,10 +246,23 @@ public final class EmbeddedLeaseClient implements LeaseClient {
 
     /** Creates a resource in the lockspace's index (idempotent); blocks. */
     public void createResource(String resourceName) throws LeaseException, InterruptedException {
+        createResource(resourceName, config.geometry().maxHosts());
+    }
+
+    /**
+     * Creates a resource whose lease area has {@code numHosts} host blocks (sanlock's {@code num_hosts}, 1..max
+     * hosts): acquires read only that many, and only hosts with ids up to {@code numHosts} may acquire it. Idempotent
+     * (an existing resource keeps its own {@code num_hosts}); blocks.
+     */
+    public void createResource(String resourceName, int numHosts) throws LeaseException, InterruptedException {
         ResourceId.parse(config.lockspace() + "/" + resourceName);
+        if (numHosts < 1 || numHosts > config.geometry().maxHosts()) {
+            throw new IllegalArgumentException("num_hosts must be 1.." + config.geometry().maxHosts() + ", got "
+                    + numHosts);
+        }
         CompletableFuture<String> done = new CompletableFuture<>();
         ResourceLeases leases = new ResourceLeases(lockspace);
-        loop.execute(() -> index.create(resourceName, leases, done::complete));
+        loop.execute(() -> index.create(resourceName, numHosts, leases, done::complete));
         String problem = join(done);
         if (problem != null) {
             throw new LeaseException(problem);
