@@ -91,6 +91,7 @@ public final class DiskPaxosResource {
     private final int hostId;
     private final Options options;
     private final Consensus<Inp> consensus;
+    private final RandomSource random;
     private final long areaId;
     private final IoBuffer[] leaderReadBuffers;
     private long nextIoId = 1L << 48;
@@ -126,6 +127,7 @@ public final class DiskPaxosResource {
         for (int d = 0; d < disks.size(); d++) {
             leaderReadBuffers[d] = new IoBuffer(aligned(sector));
         }
+        this.random = Objects.requireNonNull(random, "random");
         this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
     }
 
@@ -354,7 +356,12 @@ public final class DiskPaxosResource {
                     if (superseded + 1 >= SUPERSEDED_MAX) {
                         done.done(new Acquired.Failed("instances kept moving past " + s.instanceSeen()));
                     } else {
-                        acquire(value, writerGeneration, writerTimestamp, superseded + 1, done);
+                        // Another host decided the instance first. Retrying at once lets a host that keeps winning
+                        // starve this one (SUPERSEDED_MAX losses in a row); a random pause of up to 2^k backoff
+                        // slots after the k-th loss gives it its turn.
+                        long slots = 1L << Math.min(superseded + 1, 8);
+                        loop.schedule(options.backoffSlotNs() * random.nextLong(slots), () -> acquire(value,
+                                writerGeneration, writerTimestamp, superseded + 1, done));
                     }
                 } else {
                     done.done(new Acquired.Failed(((Consensus.Decision.Failed<Inp>) decision).reason()));
