@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -76,6 +77,8 @@ public final class LockDaemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final Map<String, EmbeddedLeaseClient> lockspaces = new ConcurrentHashMap<>();
+    /** How each lockspace was joined (from the config or a LOCKSPACE_ADD request), for rejoins; reserved on add. */
+    private final Map<String, DaemonConfig.LockspaceConfig> lockspaceConfigs = new ConcurrentHashMap<>();
     private final ServerSocketChannel server;
     private final Selector selector;
     private final ValidityFile validity;
@@ -209,11 +212,17 @@ public final class LockDaemon implements AutoCloseable {
 
     /** Joins a lockspace (blocking: about two I/O timeouts). */
     public void addLockspace(DaemonConfig.LockspaceConfig ls) throws LeaseException, InterruptedException, IOException {
-        if (lockspaces.containsKey(ls.name())) {
-            throw new LeaseException("lockspace '" + ls.name() + "' is already joined");
+        if (lockspaceConfigs.putIfAbsent(ls.name(), ls) != null) {
+            throw new LeaseException("lockspace '" + ls.name() + "' is already joined (or being joined)");
         }
         long t0 = System.nanoTime();
-        EmbeddedLeaseClient client = open(ls);
+        EmbeddedLeaseClient client;
+        try {
+            client = open(ls);
+        } catch (LeaseException | InterruptedException | IOException | RuntimeException e) {
+            lockspaceConfigs.remove(ls.name(), ls);
+            throw e;
+        }
         lockspaces.put(ls.name(), client);
         validity.publish(ls.name(), client.validUntilNanos(), client.generation());
         log.info("joined", "lockspace", ls.name(), "host_id", String.valueOf(config.hostId()), "generation",
@@ -225,8 +234,20 @@ public final class LockDaemon implements AutoCloseable {
         HostIdentity local = HostIdentity.local();
         HostIdentity identity = config.hostName() == null ? local
                 : new HostIdentity(local.machine(), local.boot(), trimHost(config.hostName()));
-        return EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(ls.name(), config.hostId(), ls.disks(),
-                ls.geometry(), config.timeouts(), ls.maxResources(), identity));
+        EmbeddedLeaseClient client = EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(ls.name(),
+                config.hostId(), ls.disks(), ls.geometry(), config.timeouts(), ls.maxResources(), identity));
+        client.observeRenewals(new org.diskpaxos.lock.disk.Lockspace.RenewalObserver() {
+            @Override
+            public void renewed(long tookNs) {
+                metrics.renewalLatency.record(tookNs);
+            }
+
+            @Override
+            public void failed(long tookNs, int disksWritten) {
+                metrics.renewalsFailed.incrementAndGet();
+            }
+        });
+        return client;
     }
 
     private static String trimHost(String h) {
@@ -336,8 +357,7 @@ public final class LockDaemon implements AutoCloseable {
 
     /** Starts rejoining {@code name} (once per loss) on a thread of its own. */
     private void startRejoin(String name, EmbeddedLeaseClient lost) {
-        DaemonConfig.LockspaceConfig ls = config.lockspaces().stream().filter(l -> l.name().equals(name)).findFirst()
-                .orElse(null);
+        DaemonConfig.LockspaceConfig ls = lockspaceConfigs.get(name);
         if (ls == null || rejoins.containsKey(name)) {
             return;
         }
@@ -610,6 +630,8 @@ public final class LockDaemon implements AutoCloseable {
                         : Frame.of(Frame.Type.OK, f.requestId(), "valid_until_ns", String.valueOf(ls.validUntilNanos())));
             }
             case CREATE_RESOURCE -> createResource(c, f);
+            case LOCKSPACE_ADD -> addLockspace(c, f);
+            case LOCKSPACE_REMOVE -> removeLockspace(c, f);
             default -> send(c, error(f, "unsupported request " + f.type()));
         }
     }
@@ -770,6 +792,89 @@ public final class LockDaemon implements AutoCloseable {
             });
             selector.wakeup();
         });
+    }
+
+    /**
+     * LOCKSPACE_ADD: joins the lockspace {@code lockspace} on {@code disks} (and optional {@code sector_size},
+     * {@code align}, {@code max_resources}, as in the config file) on a thread of its own, then replies with its
+     * generation. It is rejoined after a loss like a configured one; it is not written to the config file.
+     */
+    private void addLockspace(Connection c, Frame f) {
+        String name = f.get("lockspace", "");
+        Properties p = new Properties();
+        for (String key : List.of("disks", "sector_size", "align", "max_resources")) {
+            if (f.get(key) != null) {
+                p.setProperty(key, f.get(key));
+            }
+        }
+        DaemonConfig.LockspaceConfig ls;
+        try {
+            ls = DaemonConfig.lockspace(name, p);
+        } catch (DaemonConfig.ConfigException e) {
+            send(c, error(f, "lockspace add: " + e.getMessage()));
+            return;
+        }
+        c.pending++;
+        Thread t = new Thread(() -> {
+            Frame reply;
+            try {
+                addLockspace(ls);
+                reply = Frame.of(Frame.Type.OK, f.requestId(), "lockspace", name, "generation",
+                        String.valueOf(lockspaces.get(name).generation()));
+                log.info("lockspace-added", "lockspace", name, "client", c.describe());
+            } catch (InterruptedException e) {
+                reply = error(f, "lockspace add '" + name + "': interrupted");
+            } catch (LeaseException | IOException | RuntimeException e) {
+                reply = error(f, "lockspace add '" + name + "': " + e.getMessage());
+            }
+            Frame r = reply;
+            selectorTasks.add(() -> {
+                c.pending--;
+                send(c, r);
+            });
+            selector.wakeup();
+        }, "dplock-add-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * LOCKSPACE_REMOVE: leaves the lockspace {@code lockspace} (its delta lease is released, so this host id is free
+     * at once), refused while leases in it are held through this daemon: release them first.
+     */
+    private void removeLockspace(Connection c, Frame f) {
+        String name = f.get("lockspace", "");
+        EmbeddedLeaseClient ls = lockspaces.get(name);
+        if (ls == null) {
+            send(c, error(f, "lockspace remove: unknown lockspace '" + name + "' (this daemon serves "
+                    + new java.util.TreeSet<>(lockspaces.keySet()) + ")"));
+            return;
+        }
+        int held = holdsIn(name);
+        if (held > 0) {
+            send(c, error(f, "lockspace remove '" + name + "': " + held + " lease(s) in it are held through this"
+                    + " daemon; release them first"));
+            return;
+        }
+        Rejoin rejoin = rejoins.remove(name);
+        if (rejoin != null) {
+            rejoin.cancel();
+        }
+        lockspaces.remove(name, ls);
+        lockspaceConfigs.remove(name);
+        validity.publish(name, 0, ls.generation());
+        c.pending++;
+        Thread t = new Thread(() -> {
+            ls.close();
+            log.info("lockspace-removed", "lockspace", name, "client", c.describe());
+            selectorTasks.add(() -> {
+                c.pending--;
+                send(c, Frame.of(Frame.Type.OK, f.requestId(), "lockspace", name));
+            });
+            selector.wakeup();
+        }, "dplock-remove-" + name);
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The daemon's state in words and numbers: lockspaces, leases, clients. */

@@ -65,6 +65,7 @@ public final class Lockspace {
     private final int sectorSizeBytes;
     private final long slotOffsetBytes;
     private final List<Consumer<String>> lostListeners = new ArrayList<>();
+    private volatile RenewalObserver renewalObserver = RenewalObserver.NONE;
 
     private volatile State state = State.JOINING;
     private volatile long validUntilNs;
@@ -122,6 +123,29 @@ public final class Lockspace {
             return State.LOST;
         }
         return s;
+    }
+
+    /** Told of each renewal's outcome, on the lockspace's event loop thread; must not block. */
+    public interface RenewalObserver {
+        RenewalObserver NONE = new RenewalObserver() {
+            @Override
+            public void renewed(long tookNs) {
+            }
+
+            @Override
+            public void failed(long tookNs, int disksWritten) {
+            }
+        };
+
+        /** A renewal reached a majority of disks in time; it took {@code tookNs}. */
+        void renewed(long tookNs);
+
+        /** A renewal did not count: too few disks ({@code disksWritten}) or too late ({@code tookNs}). */
+        void failed(long tookNs, int disksWritten);
+    }
+
+    public void observeRenewals(RenewalObserver observer) {
+        this.renewalObserver = Objects.requireNonNull(observer, "observer");
     }
 
     /** Until when (this loop's clock) our leases are valid: the last successful renewal's start + validFor. */
@@ -307,12 +331,16 @@ public final class Lockspace {
             if (state != State.JOINED) {
                 return;
             }
-            if (w.succeeded() >= io.majority() && loop.nowNs() - startNs <= timeouts.renewalCompleteWithinNs()
+            long tookNs = loop.nowNs() - startNs;
+            if (w.succeeded() >= io.majority() && tookNs <= timeouts.renewalCompleteWithinNs()
                     && startNs < validUntilNs) {
+                renewalObserver.renewed(tookNs);
                 mine = next;
                 lastRenewalStartNs = startNs;
                 validUntilNs = startNs + timeouts.validForNs();
                 loop.schedule(validUntilNs - loop.nowNs(), this::checkExpiry);
+            } else {
+                renewalObserver.failed(tookNs, w.succeeded());
             }
             readSlot(hostId, slot -> {
                 if (state != State.JOINED) {

@@ -194,6 +194,11 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         return lockspace.state() == Lockspace.State.JOINED ? lockspace.validUntilNs() : 0;
     }
 
+    /** Reports each renewal of this host's delta lease to {@code observer} (for metrics). */
+    public void observeRenewals(Lockspace.RenewalObserver observer) {
+        lockspace.observeRenewals(observer);
+    }
+
     /** This host's generation in the lockspace (its delta lease's owner_generation). */
     public long generation() {
         return lockspace.generation();
