@@ -668,6 +668,12 @@ public final class LockDaemon implements AutoCloseable {
             return;
         }
         boolean detach = Boolean.parseBoolean(f.get("detach", "false"));
+        if (detach && (victim < 2 || victim == ProcessHandle.current().pid())) {
+            // A detached lease lives until its process exits: the daemon itself (or init) never does.
+            send(c, error(f, "bad acquire request: pid " + victim + " is " + (victim < 2 ? "not a user process"
+                    : "the daemon itself") + "; give the pid of the process that uses the lease"));
+            return;
+        }
         if (c.holds.containsKey(id.toString()) || detach && detached.containsKey(id.toString())) {
             send(c, error(f, "already held through this daemon: " + id));
             return;
