@@ -39,8 +39,8 @@ class DaemonBadInputTest {
         fx.start(1);
         try (DaemonConnection c = DaemonConnection.open(fx.socket(1), "setup", null)) {
             for (String r : List.of("a", "b", "c")) {
-                assertEquals(Frame.Type.OK, DaemonFixture.call(c, Frame.Type.CREATE_RESOURCE, "resource", "bad/" + r)
-                        .type());
+                Frame created = DaemonFixture.call(c, Frame.Type.CREATE_RESOURCE, "resource", "bad/" + r);
+                assertEquals(Frame.Type.OK, created.type(), created::toString);
             }
         }
     }
