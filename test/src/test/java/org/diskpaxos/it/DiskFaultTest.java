@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.diskpaxos.lock.cluster.Launcher;
 import org.diskpaxos.lock.cluster.LocalCluster;
+import org.diskpaxos.lock.daemon.DaemonConnection;
+import org.diskpaxos.lock.daemon.Frame;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * down with EXT4_IOC_SHUTDOWN). One disk of three stalled or failed changes nothing: the majority carries on. Two of
  * three: each host loses its membership within the lease time, stops its holder (the {@code dplock run} child dies,
  * the wrapper exits 3), stops petting its watchdog device while that holder still runs, keeps answering on its
- * socket with the reason, and rejoins by itself once the disks are back; then the lease is granted again with a
+ * socket with the reason, pushes LEASE_LOST to a socket client, and rejoins by itself once the disks are back; then the lease is granted again with a
  * higher token.
  */
 class DiskFaultTest {
@@ -105,6 +107,19 @@ class DiskFaultTest {
                 long runMs = (System.nanoTime() - t0) / 1_000_000;
                 // Regression: a release waited for the leader write on every disk, so this took 30 s.
                 assertTrue(runMs < 5000, "acquire + release with one stalled disk took " + runMs + " ms");
+                // A plain socket client too: it must be told, with a LEASE_LOST event, and its process stopped.
+                Process sleeper = new ProcessBuilder("sleep", "60").start();
+                closeFirst.add(0, sleeper::destroyForcibly);
+                java.util.concurrent.CompletableFuture<Frame> lostEvent = new java.util.concurrent.CompletableFuture<>();
+                DaemonConnection socketClient = DaemonConnection.open(c.host(1).socket, "event-listener", e -> {
+                    if ("LEASE_LOST".equals(e.get("event", ""))) {
+                        lostEvent.complete(e);
+                    }
+                });
+                closeFirst.add(0, socketClient);
+                Frame got = socketClient.request(Frame.of(Frame.Type.ACQUIRE, 0, "resource", c.lockspace() + "/s",
+                        "timeout_ms", "10000", "pid", String.valueOf(sleeper.pid()))).get(20, TimeUnit.SECONDS);
+                assertEquals(Frame.Type.OK, got.type(), got.toString());
 
                 long stalledAt = System.nanoTime();
                 disks.get(1).stall();
@@ -113,6 +128,11 @@ class DiskFaultTest {
                 assertEquals(3, holder.exitValue());
                 assertTrue(!alive(child), "the child outlived the lease");
                 assertTrue(stoppedMs < 2500, "stopped " + stoppedMs + " ms after the second stall (lease: 1 s)");
+                Frame lost = lostEvent.get(5, TimeUnit.SECONDS);
+                assertEquals(c.lockspace() + "/s", lost.get("resource"), lost.toString());
+                assertEquals(got.get("fence"), lost.get("fence"), lost.toString());
+                assertTrue(!lost.get("reason", "").isBlank(), lost.toString());
+                assertTrue(sleeper.waitFor(5, TimeUnit.SECONDS), "the socket client's process outlived its lease");
                 Map<String, String> s = awaitStatus(c, 1, m -> !"JOINED".equals(m.get("lockspace.0.state")), 5000);
                 assertTrue(s.get("lockspace.0.state").matches("REJOINING|LOST"), s.toString());
 
@@ -125,7 +145,7 @@ class DiskFaultTest {
 
                 String log1 = Files.readString(c.host(1).log);
                 assertTrue(log1.contains("event=membership-lost") && log1.contains("event=rejoined"), log1);
-                assertTrue(log1.contains("event=watchdog-not-petted") && log1.contains("leases_held=1"),
+                assertTrue(log1.contains("event=watchdog-not-petted") && log1.matches("(?s).*leases_held=[12].*"),
                         "the watchdog was petted while the holder of a late lease ran:\n" + log1);
                 assertTrue(log1.contains("event=watchdog-petting-again"), log1);
             }
