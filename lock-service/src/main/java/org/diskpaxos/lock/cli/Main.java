@@ -24,7 +24,11 @@ public final class Main {
                 new BenchIoCommand(), new BenchPaxosCommand(), new AgentBenchCommand(), new VersionCommand());
     }
 
+    /** Whether this JVM is the {@code dplock} process itself (not a test calling {@link #run}): it may halt. */
+    static volatile boolean standalone;
+
     public static void main(String[] argv) {
+        standalone = true;
         System.exit(run(argv, System.out, System.err));
     }
 

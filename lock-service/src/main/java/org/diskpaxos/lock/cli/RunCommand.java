@@ -104,7 +104,7 @@ final class RunCommand implements Command, OptionSpec {
         try (daemon) {
             Frame reply = daemon.request(Frame.of(Frame.Type.ACQUIRE, 0, "resource", resource.toString(), "mode",
                     args.flag("shared") ? "SHARED" : "EXCLUSIVE", "timeout_ms",
-                    String.valueOf(Math.min(timeout.toMillis(), 86_400_000L * 365)))).get();
+                    String.valueOf(Math.min(timeout.toMillis(), 86_400_000L * 365)), "supervisor", "true")).get();
             if (reply.type() == Frame.Type.BUSY) {
                 err.println("dplock run: " + resource + " not acquired within " + timeout.toMillis() + " ms: "
                         + reply.get("error", "held by another host"));
@@ -136,7 +136,7 @@ final class RunCommand implements Command, OptionSpec {
                     return 127;
                 }
                 Thread onSignal = stopOnSignal(child, stopGrace, () -> lostEvent.isDone()
-                        || !valid(validity, resource.lockspace(), generation));
+                        || !valid(validity, resource.lockspace(), generation), lostEvent);
                 try {
                     String lostReason = supervise(child, validity, resource.lockspace(), generation, lostEvent);
                     if (lostReason == null) {
@@ -147,6 +147,13 @@ final class RunCommand implements Command, OptionSpec {
                     err.println("dplock run: lease " + resource + " (fence " + fence + ") lost: " + lostReason
                             + "; stopping the command");
                     stop(child, stopGrace);
+                    if (Main.standalone) {
+                        // The daemon's SIGTERM and, a kill grace later, SIGKILL are on their way to this wrapper
+                        // too: exit 3 now rather than race them through the JVM's shutdown (a loaded machine
+                        // took longer than the fast profile's 250 ms, and the wrapper died with 137).
+                        err.flush();
+                        Runtime.getRuntime().halt(EXIT_LOST);
+                    }
                     return EXIT_LOST;
                 } finally {
                     try {
@@ -181,13 +188,20 @@ final class RunCommand implements Command, OptionSpec {
      * If this wrapper is told to stop (SIGTERM, SIGINT: the daemon fencing it, or a user), the child must not outlive
      * it holding nothing: stop it too. If the lease was lost, exit {@link #EXIT_LOST}.
      */
-    private static Thread stopOnSignal(Process child, Duration grace, java.util.function.BooleanSupplier lost) {
+    private static Thread stopOnSignal(Process child, Duration grace, java.util.function.BooleanSupplier lost,
+                                       CompletableFuture<String> lostEvent) {
         Thread hook = new Thread(() -> {
             try {
                 if (child.isAlive()) {
                     stop(child, grace);
                 }
-            } catch (InterruptedException ignored) {
+                if (!lost.getAsBoolean()) {
+                    // The daemon sends LEASE_LOST and then signals at once, from another thread: the signal can
+                    // overtake the event (a lease lost to failing disks, before its deadline). Give it a moment.
+                    lostEvent.get(Math.max(1, Math.min(100, grace.toMillis() / 2)), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException ignored) {
                 // exiting anyway
             }
             // The daemon signals the child and this wrapper together when the lease is lost: exit 3 either way.

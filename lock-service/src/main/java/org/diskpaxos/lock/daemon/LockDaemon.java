@@ -413,7 +413,7 @@ public final class LockDaemon implements AutoCloseable {
      * A lease held for a connection (or, if {@code detached}, for the victim process itself until it exits or
      * releases it), and the process to stop if it is lost.
      */
-    private record Hold(Connection owner, Lease lease, long victimPid, boolean detached) {
+    private record Hold(Connection owner, Lease lease, long victimPid, boolean detached, boolean supervisor) {
     }
 
     private void serve() {
@@ -668,6 +668,7 @@ public final class LockDaemon implements AutoCloseable {
             return;
         }
         boolean detach = Boolean.parseBoolean(f.get("detach", "false"));
+        boolean supervisor = Boolean.parseBoolean(f.get("supervisor", "false"));
         if (detach && (victim < 2 || victim == ProcessHandle.current().pid())) {
             // A detached lease lives until its process exits: the daemon itself (or init) never does.
             send(c, error(f, "bad acquire request: pid " + victim + " is " + (victim < 2 ? "not a user process"
@@ -701,7 +702,7 @@ public final class LockDaemon implements AutoCloseable {
                 }
                 metrics.acquireLatency.record(System.nanoTime() - t0);
                 metrics.leasesHeld.incrementAndGet();
-                Hold hold = new Hold(c, l, victim, detach);
+                Hold hold = new Hold(c, l, victim, detach, supervisor);
                 if (detach) {
                     detached.put(id.toString(), hold);
                     // Held for the process: released when it exits.
@@ -951,9 +952,25 @@ public final class LockDaemon implements AutoCloseable {
         }
         reply(c, Frame.of(Frame.Type.EVENT, 0, "event", "LEASE_LOST", "resource", hold.lease().resource().toString(),
                 "fence", String.valueOf(hold.lease().fence()), "reason", reason));
+        // Its process tree as it is before any signal: a descendant whose parent exits is no longer found under it.
+        Optional<ProcessHandle> victim = hold.victimPid() > 1 && hold.victimPid() != ProcessHandle.current().pid()
+                ? ProcessHandle.of(hold.victimPid()) : Optional.empty();
+        List<ProcessHandle> users = new ArrayList<>(victim.map(v -> v.descendants().toList()).orElse(List.of()));
         kill(hold.victimPid(), false);
         long graceNs = config.timeouts().killGraceNs();
-        fencer.schedule(() -> kill(hold.victimPid(), true), graceNs, TimeUnit.NANOSECONDS);
+        if (hold.supervisor()) {
+            // A supervisor (dplock run) stops its command itself and exits 3; the processes that use the lease
+            // are its descendants, and they get SIGKILL on time. The supervisor itself gets one I/O timeout more to
+            // report, which no other host's takeover counts on.
+            fencer.schedule(() -> {
+                victim.ifPresent(v -> users.addAll(v.descendants().toList()));
+                users.forEach(d -> killOne(d, true));
+            }, graceNs, TimeUnit.NANOSECONDS);
+            fencer.schedule(() -> kill(hold.victimPid(), true), graceNs + config.timeouts().ioTimeoutNs(),
+                    TimeUnit.NANOSECONDS);
+        } else {
+            fencer.schedule(() -> kill(hold.victimPid(), true), graceNs, TimeUnit.NANOSECONDS);
+        }
     }
 
     private List<Hold> allHolds() {
@@ -1029,11 +1046,18 @@ public final class LockDaemon implements AutoCloseable {
         List<ProcessHandle> victims = new ArrayList<>(ph.get().descendants().toList());
         victims.add(ph.get());
         for (ProcessHandle v : victims) {
-            boolean sent = forcibly ? v.destroyForcibly() : v.destroy();
-            if (sent) {
-                metrics.kills.incrementAndGet();
-                log.warn(forcibly ? "sigkill" : "sigterm", "pid", String.valueOf(v.pid()));
-            }
+            killOne(v, forcibly);
+        }
+    }
+
+    private void killOne(ProcessHandle v, boolean forcibly) {
+        if (v.pid() <= 1 || v.pid() == ProcessHandle.current().pid() || !v.isAlive()) {
+            return;
+        }
+        boolean sent = forcibly ? v.destroyForcibly() : v.destroy();
+        if (sent) {
+            metrics.kills.incrementAndGet();
+            log.warn(forcibly ? "sigkill" : "sigterm", "pid", String.valueOf(v.pid()));
         }
     }
 
