@@ -74,6 +74,8 @@ public final class LockDaemon implements AutoCloseable {
     public static final int CONNECTIONS_MAX = 1024;
     public static final int PENDING_MAX = 64;
     public static final int OUTBOX_MAX = 1024;
+    /** How often a request waiting for another local client's release looks again. */
+    static final long LOCAL_RETRY_MS = 20;
 
     private final DaemonConfig config;
     private final Map<String, EmbeddedLeaseClient> lockspaces = new ConcurrentHashMap<>();
@@ -679,6 +681,11 @@ public final class LockDaemon implements AutoCloseable {
             send(c, error(f, "already held through this daemon: " + id));
             return;
         }
+        String localHolder = localHolder(ls, id);
+        if (localHolder != null) {
+            waitForLocalRelease(c, f, id, wait, localHolder);
+            return;
+        }
         c.pending++;
         long t0 = System.nanoTime();
         ls.acquireAsync(id, wait, new LeaseOptions(mode, LeaseOptions.OnLoss.NOTIFY)).whenComplete((lease, error) -> {
@@ -724,6 +731,47 @@ public final class LockDaemon implements AutoCloseable {
             });
             selector.wakeup();
         });
+    }
+
+    /** Who on this host holds {@code id} through this daemon (another client, or a release in progress), or null. */
+    private String localHolder(EmbeddedLeaseClient ls, ResourceId id) {
+        for (Hold h : allHolds()) {
+            if (h.lease().resource().equals(id)) {
+                return h.detached() ? "process " + h.victimPid() : h.owner().describe();
+            }
+        }
+        for (Lease l : ls.held()) {
+            if (l.resource().equals(id)) {
+                return "a release in progress";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Another client of this daemon holds the lease: the host's one membership cannot take it twice, so wait here
+     * for that client's release (polling every {@link #LOCAL_RETRY_MS} ms) within the request's timeout, then BUSY.
+     */
+    private void waitForLocalRelease(Connection c, Frame f, ResourceId id, Duration wait, String holder) {
+        if (wait.toMillis() <= 0) {
+            metrics.acquireBusy.incrementAndGet();
+            send(c, Frame.of(Frame.Type.BUSY, f.requestId(), "error", id + " is held on this host by " + holder));
+            return;
+        }
+        c.pending++;
+        long stepMs = Math.min(LOCAL_RETRY_MS, wait.toMillis());
+        fencer.schedule(() -> {
+            selectorTasks.add(() -> {
+                c.pending--;
+                if (!c.channel.isOpen() || closed) {
+                    return;
+                }
+                Map<String, String> fields = new LinkedHashMap<>(f.fields());
+                fields.put("timeout_ms", String.valueOf(wait.toMillis() - stepMs));
+                acquire(c, new Frame(f.type(), f.requestId(), fields));
+            });
+            selector.wakeup();
+        }, stepMs, TimeUnit.MILLISECONDS);
     }
 
     private void releaseDetached(Hold hold, String why) {

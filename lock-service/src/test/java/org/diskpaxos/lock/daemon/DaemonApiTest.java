@@ -21,7 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The daemon's socket API beyond acquire and release: INQUIRE lists a client's own leases; LOCKSPACE_ADD joins a
+ * The daemon's socket API beyond acquire and release: INQUIRE lists a client's own leases; two clients of one
+ * daemon wanting the same lease take turns (the second waits, within its timeout); LOCKSPACE_ADD joins a
  * lockspace without a restart (bad requests named), LOCKSPACE_REMOVE leaves it and frees the host id, refused while
  * leases in it are held; and the Prometheus metrics over HTTP count what happened, renewals included.
  */
@@ -51,7 +52,8 @@ class DaemonApiTest {
         DaemonConnection asker = fx.connect(1, "asker");
         assertEquals("0", DaemonFixture.call(asker, Frame.Type.INQUIRE).get("count"));
         Frame held = DaemonFixture.call(asker, Frame.Type.ACQUIRE, "resource", "api/a", "timeout_ms", "0");
-        assertTrue(held.type() != Frame.Type.OK && held.get("error", "").contains("api/a"), held.toString());
+        assertEquals(Frame.Type.BUSY, held.type(), held.toString());
+        assertTrue(held.get("error", "").contains("api/a is held on this host by client"), held.toString());
         a.release();
         Frame got = DaemonFixture.call(asker, Frame.Type.ACQUIRE, "resource", "api/a", "timeout_ms", "2000");
         assertEquals(Frame.Type.OK, got.type(), got.toString());
@@ -144,6 +146,32 @@ class DaemonApiTest {
         String after = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertEquals(0, value(after, "dplock_leases_held"), after);
+    }
+
+    @Test
+    void twoLocalClientsTakeTurnsOnOneLease() throws Exception {
+        fx.start(1);
+        DaemonConnection admin = fx.connect(1, "admin");
+        assertEquals(Frame.Type.OK, DaemonFixture.call(admin, Frame.Type.CREATE_RESOURCE, "resource", "api/t").type());
+        DaemonLeaseClient first = fx.client(1, "first");
+        Lease l = first.acquire(ResourceId.parse("api/t"), LeaseOptions.EXCLUSIVE);
+        DaemonConnection second = fx.connect(1, "second");
+        java.util.concurrent.CompletableFuture<Frame> waiting = second.request(Frame.of(Frame.Type.ACQUIRE, 0,
+                "resource", "api/t", "timeout_ms", "10000"));
+        Thread.sleep(300);
+        assertTrue(!waiting.isDone(), "the second client did not wait: " + waiting.getNow(null));
+        l.release();
+        Frame got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(Frame.Type.OK, got.type(), got.toString());
+        assertTrue(Long.parseLong(got.get("fence")) > l.fence());
+        // And a wait that runs out is BUSY, naming the local holder.
+        DaemonConnection third = fx.connect(1, "third");
+        long t0 = System.nanoTime();
+        Frame busy = DaemonFixture.call(third, Frame.Type.ACQUIRE, "resource", "api/t", "timeout_ms", "200");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(Frame.Type.BUSY, busy.type(), busy.toString());
+        assertTrue(busy.get("error").contains("second"), busy.toString());
+        assertTrue(ms >= 150 && ms < 5000, "waited " + ms + " ms for a 200 ms timeout");
     }
 
     private static double value(String exposition, String name) {
