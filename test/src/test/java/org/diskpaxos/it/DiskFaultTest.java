@@ -78,6 +78,9 @@ class DiskFaultTest {
     @Test
     void stalledDisksStopTheHolderInTimeAndTheHostRejoinsWhenTheyThaw() throws Exception {
         String why = Ext4Disk.unavailableReason();
+        if (why != null) {
+            System.out.println("SKIPPED DiskFaultTest: " + why);
+        }
         assumeTrue(why == null, why);
         Path dir = ChaosTest.workDir("stall");
         Ext4Disk.withDisks(dir, (disks, closeFirst) -> {
@@ -155,6 +158,9 @@ class DiskFaultTest {
     @Test
     void failedDisksAreNamedAndTheHostKeepsAnswering() throws Exception {
         String why = Ext4Disk.unavailableReason();
+        if (why != null) {
+            System.out.println("SKIPPED DiskFaultTest: " + why);
+        }
         assumeTrue(why == null, why);
         Path dir = ChaosTest.workDir("fail");
         Ext4Disk.withDisks(dir, (disks, closeFirst) -> {
