@@ -98,6 +98,7 @@ public final class DiskPaxosResource {
     private final int hostId;
     private final Options options;
     private final Consensus<Inp> consensus;
+    private final RandomSource random;
     private final long areaId;
     private final IoBuffer[] leaderReadBuffers;
     private long nextIoId = 1L << 48;
@@ -147,6 +148,7 @@ public final class DiskPaxosResource {
             requestGates[d] = new SectorWriteGate();
             leaderReadBuffers[d] = new IoBuffer(aligned(sector));
         }
+        this.random = Objects.requireNonNull(random, "random");
         this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
         this.sectors = new AreaSectors(loop, replicas, options.ioTimeoutNs(), options.opDeadlineNs());
         this.ownSector = new OwnSector(this, loop, sectors, replicas, expected.geometry(), hostId, areaId,
@@ -291,8 +293,9 @@ public final class DiskPaxosResource {
     }
 
     /**
-     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null when a majority wrote it, else the
-     * reason. The caller must have validated the area ({@link #readLeader}) first.
+     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null as soon as a majority wrote it, else the
+     * reason once a majority cannot be reached. A stalled disk does not hold the answer back (its write stays queued
+     * behind its gate, in order). The caller must have validated the area ({@link #readLeader}) first.
      */
     public void writeLeader(LeaderRecord leader, RankedRegister.Callback<String> done) {
         int n = replicas.size();
@@ -300,15 +303,21 @@ public final class DiskPaxosResource {
         byte[] bytes = LeaderRecordDescriptor.encodeSector(leader, sector);
         int[] ok = {0};
         int[] answered = {0};
+        boolean[] reported = {false};
         List<String> failures = new ArrayList<>();
+        Runnable maybeReport = () -> {
+            if (!reported[0] && (ok[0] >= majority() || failures.size() > n - majority() || answered[0] == n)) {
+                reported[0] = true;
+                done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
+                        + " disks (" + String.join("; ", failures) + ")");
+            }
+        };
         for (int d = 0; d < n; d++) {
             DiskRankedRegister.Replica r = replicas.get(d);
             if (writable != null && !writable[d]) {
                 failures.add(r.device().name() + ": not written (its area did not validate)");
-                if (++answered[0] == n) {
-                    done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
-                            + " disks (" + String.join("; ", failures) + ")");
-                }
+                ++answered[0];
+                maybeReport.run();
                 continue;
             }
             IoBuffer buffer = new IoBuffer(aligned(sector));
@@ -322,10 +331,8 @@ public final class DiskPaxosResource {
                     failures.add(r.device().name() + ": leader write " + result.status()
                             + (result.error() == null ? "" : " " + result.error().getMessage()));
                 }
-                if (++answered[0] == n) {
-                    done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
-                            + " disks (" + String.join("; ", failures) + ")");
-                }
+                ++answered[0];
+                maybeReport.run();
             };
             boolean accepted = gate.submit(() -> r.device().write(ioId, r.areaOffsetBytes(), buffer, sector,
                     options.ioTimeoutNs(), result -> {
@@ -430,7 +437,12 @@ public final class DiskPaxosResource {
                     if (superseded + 1 >= SUPERSEDED_MAX) {
                         done.done(new Acquired.Failed("instances kept moving past " + s.instanceSeen()));
                     } else {
-                        acquire(value, writerGeneration, writerTimestamp, superseded + 1, done);
+                        // Another host decided the instance first. Retrying at once lets a host that keeps winning
+                        // starve this one (SUPERSEDED_MAX losses in a row); a random pause of up to 2^k backoff
+                        // slots after the k-th loss gives it its turn.
+                        long slots = 1L << Math.min(superseded + 1, 8);
+                        loop.schedule(options.backoffSlotNs() * random.nextLong(slots), () -> acquire(value,
+                                writerGeneration, writerTimestamp, superseded + 1, done));
                     }
                 } else {
                     done.done(new Acquired.Failed(((Consensus.Decision.Failed<Inp>) decision).reason()));

@@ -9,8 +9,9 @@ import org.diskpaxos.lock.core.LeaseTimeouts;
 /**
  * Where the benchmark's leases live: sets up a lockspace of a given layout with some resources and hands back a
  * joined {@link LeaseClient}. The measuring code ({@link LeaseBenchmark}) only talks to the {@code LeaseClient}, so
- * a mode is all another lease backend needs: {@code disk} ({@link DiskBenchMode}) now; {@code active} (Active Disk
- * Paxos over agents) is to be added as another implementation listed in {@link #byName}.
+ * a mode is all another lease backend needs: {@code disk} ({@link DiskBenchMode}), {@code daemon} (the same through a
+ * lock daemon's socket, {@link DaemonBenchMode}); {@code active} (Active Disk Paxos over agents) is to be added as
+ * another implementation listed in {@link #byName}.
  */
 public interface BenchMode {
 
@@ -50,13 +51,16 @@ public interface BenchMode {
 
     /** The modes {@code dplock bench --mode} accepts. */
     static List<String> names() {
-        return List.of(DiskBenchMode.NAME);
+        return List.of(DiskBenchMode.NAME, DaemonBenchMode.NAME);
     }
 
     /** The mode called {@code name}. */
     static BenchMode byName(String name) {
         if (name.equals(DiskBenchMode.NAME)) {
             return new DiskBenchMode();
+        }
+        if (name.equals(DaemonBenchMode.NAME)) {
+            return new DaemonBenchMode();
         }
         throw new IllegalArgumentException("unknown mode '" + name + "'; known: " + String.join(", ", names()));
     }

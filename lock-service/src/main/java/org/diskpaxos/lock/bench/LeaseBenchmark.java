@@ -289,7 +289,7 @@ public final class LeaseBenchmark {
     /** The report as tables for people. */
     public static String formatText(Report report) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Lease benchmark (embedded API, mode %s), %s%n", report.mode(),
+        b.append(String.format(Locale.ROOT, "Lease benchmark (LeaseClient API, mode %s), %s%n", report.mode(),
                 report.date()));
         b.append(String.format(Locale.ROOT, "machine: %d CPUs, %s, Java %s, files on %s in %s; %d rounds%n",
                 report.cpus(), report.kernel(), report.java(), report.disk(), report.dir(), report.rounds()));

@@ -14,6 +14,11 @@ interface Command {
     /** The full text of {@code dplock NAME --help}: usage line, then options. */
     String help();
 
+    /** Whether {@code --json} switches the output to JSON; by default, whether {@link #help()} documents it. */
+    default boolean printsJson() {
+        return help().contains("--json");
+    }
+
     /**
      * Runs the command.
      *

@@ -4,10 +4,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
+import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import org.diskpaxos.lock.daemon.DaemonConfig;
 import org.diskpaxos.lock.daemon.DaemonLog;
 import org.diskpaxos.lock.daemon.LockDaemon;
+import org.diskpaxos.nativeio.MemoryLock;
+import org.diskpaxos.nativeio.NativeIoException;
 
 /** {@code dplock daemon}: runs the lock daemon of this host until SIGTERM or SIGINT. */
 final class DaemonCommand implements Command, OptionSpec {
@@ -27,12 +30,15 @@ final class DaemonCommand implements Command, OptionSpec {
         return """
                 usage: dplock daemon [--config FILE] [--host-id N] [--socket PATH] [--profile default|fast]
                                      [--io-timeout D] [--lockspace NAME=PATH[:OFFSET][,PATH[:OFFSET]...]]
-                                     [--metrics HOST:PORT] [--host-name NAME] [--debug]
+                                     [--metrics HOST:PORT] [--host-name NAME] [--mlock]
+                                     [--watchdog-device PATH] [--debug]
 
                 Joins every configured lockspace with this host's id, serves local clients on a Unix socket, and
                 stops (SIGTERM, then SIGKILL) the holders of leases it loses, before any other host may take them.
-                Flags override the config file (see DaemonConfig for its keys). Runs until SIGTERM or SIGINT; as a
-                systemd Type=notify service it reports READY once joined.
+                Flags override the config file (keys: docs/daemon.md, example: packaging/dplock.conf). Runs until
+                SIGTERM or SIGINT; as a systemd Type=notify service it reports READY once joined and, with
+                WatchdogSec, pings WATCHDOG=1 while it is responsive. A lockspace whose membership is lost (disks
+                failed or stalled) is rejoined automatically once its lost leases' holders are stopped.
 
                   --config FILE        properties file (host_id, socket, profile|io_timeout, lockspace.NAME.disks ...)
                   --host-id N          this host's id in its lockspaces (1..2000), unique among live hosts
@@ -41,17 +47,21 @@ final class DaemonCommand implements Command, OptionSpec {
                   --io-timeout D       the I/O timeout every other timeout derives from, e.g. 500ms
                   --lockspace SPEC     NAME=PATH[:OFFSET],... a lockspace to join (512-byte sectors, 1M areas)
                   --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics
-                  --host-name NAME     the readable part of this host's unique name""";
+                  --host-name NAME     the readable part of this host's unique name
+                  --mlock              mlockall(2) so renewals never wait for a page-in (LimitMEMLOCK/CAP_IPC_LOCK)
+                  --watchdog-device P  pet this watchdog device (e.g. /dev/watchdog) only while holders are safe
+                  --debug              log more""";
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("config", "host-id", "socket", "profile", "io-timeout", "lockspace", "metrics", "host-name");
+        return Set.of("config", "host-id", "socket", "profile", "io-timeout", "lockspace", "metrics", "host-name",
+                "watchdog-device");
     }
 
     @Override
     public Set<String> booleanOptions() {
-        return Set.of("debug");
+        return Set.of("debug", "mlock");
     }
 
     @Override
@@ -66,6 +76,16 @@ final class DaemonCommand implements Command, OptionSpec {
             throw new UsageException("daemon: " + e.getMessage());
         }
         DaemonLog log = new DaemonLog(err, args.flag("debug"));
+        if (config.mlock()) {
+            try {
+                MemoryLock.lockAll(EnumSet.of(MemoryLock.Flag.CURRENT, MemoryLock.Flag.FUTURE,
+                        MemoryLock.Flag.ON_FAULT));
+                log.info("mlock", "locked", "current and future pages, as touched");
+            } catch (NativeIoException e) {
+                err.println("dplock daemon: mlock = true, but " + e.getMessage());
+                return 71;
+            }
+        }
         LockDaemon daemon = LockDaemon.start(config, log);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -91,6 +111,10 @@ final class DaemonCommand implements Command, OptionSpec {
         copy(args, p, "io-timeout", "io_timeout");
         copy(args, p, "metrics", "metrics");
         copy(args, p, "host-name", "host_name");
+        copy(args, p, "watchdog-device", "watchdog_device");
+        if (args.flag("mlock")) {
+            p.setProperty("mlock", "true");
+        }
         if (args.has("lockspace")) {
             String spec = args.string("lockspace", "");
             int eq = spec.indexOf('=');

@@ -18,13 +18,17 @@ public final class Main {
     }
 
     static List<Command> commands() {
-        return List.of(new InitCommand(), new DaemonCommand(), new StatusCommand(), new RunCommand(),
-                new AcquireCommand(), new ReleaseCommand(), new ExampleCommand(), new BenchCommand(),
-                new AgentCommand(), new AgentKeyCommand(), new SimCommand(), new BenchIoCommand(),
-                new BenchPaxosCommand(), new AgentBenchCommand(), new VersionCommand());
+        return List.of(new InitCommand(), new DumpCommand(), new DaemonCommand(), new StatusCommand(), new RunCommand(),
+                new AcquireCommand(), new ReleaseCommand(), new LockspaceCommand(), new DemoCommand(),
+                new ExampleCommand(), new BenchCommand(), new AgentCommand(), new AgentKeyCommand(), new SimCommand(),
+                new BenchIoCommand(), new BenchPaxosCommand(), new AgentBenchCommand(), new VersionCommand());
     }
 
+    /** Whether this JVM is the {@code dplock} process itself (not a test calling {@link #run}): it may halt. */
+    static volatile boolean standalone;
+
     public static void main(String[] argv) {
+        standalone = true;
         System.exit(run(argv, System.out, System.err));
     }
 
@@ -46,7 +50,12 @@ public final class Main {
             return 0;
         }
         try {
-            return command.run(argsFor(command, rest), out, err);
+            Args args = argsFor(command, rest);
+            if (args.flag("json") && !command.printsJson()) {
+                throw new UsageException(command.name() + ": --json is not supported here; commands that report"
+                        + " (status, dump, acquire, version, the benchmarks) take it");
+            }
+            return command.run(args, out, err);
         } catch (UsageException e) {
             err.println("dplock " + e.getMessage());
             return EXIT_USAGE;

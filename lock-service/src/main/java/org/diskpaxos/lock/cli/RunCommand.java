@@ -49,11 +49,13 @@ final class RunCommand implements Command, OptionSpec {
                 Acquires the lease through the local daemon, runs CMD with DPLOCK_FENCE (the fencing token),
                 DPLOCK_RESOURCE and DPLOCK_SEQUENCER in its environment, releases the lease when CMD exits, and exits
                 with CMD's exit code. If the lease is lost while CMD runs, CMD gets SIGTERM and, after --grace, SIGKILL
-                — even if the daemon is paused — and dplock exits 3.
+                — even if the daemon is paused — and dplock exits 3. CMD runs with SIGKILL as its parent-death signal
+                (setpriv --pdeathsig, when util-linux's setpriv is installed): if this wrapper dies, so does CMD.
 
                   --timeout D   how long to wait for the lease (default: forever); exit 1 if not acquired in time
                   --shared      a shared lease instead of an exclusive one
-                  --grace D     between SIGTERM and SIGKILL of CMD when the lease is lost (default 1s)
+                  --grace D     between SIGTERM and SIGKILL of CMD when the lease is lost (default 1s, and never
+                                more than the daemon's kill grace, which the other hosts' takeover time counts on)
                   --socket PATH the daemon's socket (default $DPLOCK_SOCKET or /run/dplock/dplock.sock)""";
     }
 
@@ -102,7 +104,7 @@ final class RunCommand implements Command, OptionSpec {
         try (daemon) {
             Frame reply = daemon.request(Frame.of(Frame.Type.ACQUIRE, 0, "resource", resource.toString(), "mode",
                     args.flag("shared") ? "SHARED" : "EXCLUSIVE", "timeout_ms",
-                    String.valueOf(Math.min(timeout.toMillis(), 86_400_000L * 365)))).get();
+                    String.valueOf(Math.min(timeout.toMillis(), 86_400_000L * 365)), "supervisor", "true")).get();
             if (reply.type() == Frame.Type.BUSY) {
                 err.println("dplock run: " + resource + " not acquired within " + timeout.toMillis() + " ms: "
                         + reply.get("error", "held by another host"));
@@ -113,8 +115,14 @@ final class RunCommand implements Command, OptionSpec {
                 return EXIT_FAILURE;
             }
             String fence = reply.get("fence", "0");
+            long generation = Long.parseLong(reply.get("generation", "-1"));
+            // Never slower than the daemon's own escalation: the other hosts' takeover time counts on it.
+            Duration stopGrace = grace;
+            if (reply.get("kill_grace_ms") != null) {
+                stopGrace = Duration.ofMillis(Math.min(grace.toMillis(), Long.parseLong(reply.get("kill_grace_ms"))));
+            }
             try (ValidityFile validity = ValidityFile.open(java.nio.file.Path.of(reply.get("validity_file", "")))) {
-                ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+                ProcessBuilder pb = new ProcessBuilder(withParentDeathSignal(command)).inheritIO();
                 pb.environment().put("DPLOCK_FENCE", fence);
                 pb.environment().put("DPLOCK_RESOURCE", resource.toString());
                 pb.environment().put("DPLOCK_SEQUENCER", resource + ":" + (args.flag("shared") ? "sh" : "ex") + ":"
@@ -127,22 +135,91 @@ final class RunCommand implements Command, OptionSpec {
                     release(daemon, resource);
                     return 127;
                 }
-                String lostReason = supervise(child, validity, resource.lockspace(), lostEvent);
-                if (lostReason == null) {
-                    int code = child.exitValue();
-                    release(daemon, resource);
-                    return code;
+                Thread onSignal = stopOnSignal(child, stopGrace, () -> lostEvent.isDone()
+                        || !valid(validity, resource.lockspace(), generation), lostEvent);
+                try {
+                    String lostReason = supervise(child, validity, resource.lockspace(), generation, lostEvent);
+                    if (lostReason == null) {
+                        int code = child.exitValue();
+                        release(daemon, resource);
+                        return code;
+                    }
+                    err.println("dplock run: lease " + resource + " (fence " + fence + ") lost: " + lostReason
+                            + "; stopping the command");
+                    stop(child, stopGrace);
+                    if (Main.standalone) {
+                        // The daemon's SIGTERM and, a kill grace later, SIGKILL are on their way to this wrapper
+                        // too: exit 3 now rather than race them through the JVM's shutdown (a loaded machine
+                        // took longer than the fast profile's 250 ms, and the wrapper died with 137).
+                        err.flush();
+                        Runtime.getRuntime().halt(EXIT_LOST);
+                    }
+                    return EXIT_LOST;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(onSignal);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it stops the child
+                    }
                 }
-                err.println("dplock run: lease " + resource + " (fence " + fence + ") lost: " + lostReason
-                        + "; stopping the command");
-                stop(child, grace);
-                return EXIT_LOST;
             }
         }
     }
 
+    /**
+     * The command line that starts {@code command} with SIGKILL as its parent-death signal ({@code setpriv
+     * --pdeathsig KILL}, util-linux), so that if this wrapper dies (even by SIGKILL, when no hook runs) the child dies
+     * with it instead of running on while the daemon releases the lease. Without setpriv the command is run as given.
+     */
+    static List<String> withParentDeathSignal(List<String> command) {
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            java.nio.file.Path setpriv = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, "setpriv");
+            if (java.nio.file.Files.isExecutable(setpriv)) {
+                List<String> c = new java.util.ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+                c.addAll(command);
+                return c;
+            }
+        }
+        return command;
+    }
+
+    /**
+     * If this wrapper is told to stop (SIGTERM, SIGINT: the daemon fencing it, or a user), the child must not outlive
+     * it holding nothing: stop it too. If the lease was lost, exit {@link #EXIT_LOST}.
+     */
+    private static Thread stopOnSignal(Process child, Duration grace, java.util.function.BooleanSupplier lost,
+                                       CompletableFuture<String> lostEvent) {
+        Thread hook = new Thread(() -> {
+            try {
+                if (child.isAlive()) {
+                    stop(child, grace);
+                }
+                if (!lost.getAsBoolean()) {
+                    // The daemon sends LEASE_LOST and then signals at once, from another thread: the signal can
+                    // overtake the event (a lease lost to failing disks, before its deadline). Give it a moment.
+                    lostEvent.get(Math.max(1, Math.min(100, grace.toMillis() / 2)), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException ignored) {
+                // exiting anyway
+            }
+            // The daemon signals the child and this wrapper together when the lease is lost: exit 3 either way.
+            if (lost.getAsBoolean()) {
+                Runtime.getRuntime().halt(EXIT_LOST);
+            }
+        }, "dplock-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static boolean valid(ValidityFile validity, String lockspace, long generation) {
+        long until = generation < 0 ? validity.validUntilNs(lockspace) : validity.validUntilNs(lockspace, generation);
+        return until != 0 && System.nanoTime() < until;
+    }
+
     /** Waits for the child to exit (null) or the lease to be lost (the reason), polling the local deadline. */
-    private static String supervise(Process child, ValidityFile validity, String lockspace,
+    private static String supervise(Process child, ValidityFile validity, String lockspace, long generation,
                                     CompletableFuture<String> lostEvent) throws InterruptedException {
         while (true) {
             if (child.waitFor(10, TimeUnit.MILLISECONDS)) {
@@ -151,8 +228,7 @@ final class RunCommand implements Command, OptionSpec {
             if (lostEvent.isDone()) {
                 return lostEvent.getNow("lost");
             }
-            long until = validity.validUntilNs(lockspace);
-            if (until == 0 || System.nanoTime() >= until) {
+            if (!valid(validity, lockspace, generation)) {
                 return "the lease's deadline passed without a renewal from the daemon";
             }
         }

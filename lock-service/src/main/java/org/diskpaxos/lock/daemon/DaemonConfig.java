@@ -27,6 +27,8 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  *  allowed_uids  = 0 1000                     # who may connect (default: root and the daemon's user)
  *  metrics       = 127.0.0.1:9790             # Prometheus text format over HTTP (off if absent)
  *  host_name     = db3                        # readable part of the unique host name (default: hostname)
+ *  mlock         = true                       # mlockall(2): keep the daemon in RAM (default false)
+ *  watchdog_device = /dev/watchdog            # petted only while leases are safe (default: none)
  *  lockspace.vms.disks         = /dev/sdb:0 /dev/sdc:0 /dev/sdd:0
  *  lockspace.vms.sector_size   = 512          # 512 or 4096 (default 512)
  *  lockspace.vms.align         = 1M           # 1M, 2M, 4M, 8M (default 1M)
@@ -35,7 +37,8 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  * Every problem is reported with the key (or flag) that holds it and what to do.
  */
 public record DaemonConfig(int hostId, Path socket, LeaseTimeouts timeouts, Set<Integer> allowedUids,
-                           String metrics, String hostName, List<LockspaceConfig> lockspaces) {
+                           String metrics, String hostName, List<LockspaceConfig> lockspaces, boolean mlock,
+                           Path watchdogDevice) {
 
     /** One lockspace the daemon joins. */
     public record LockspaceConfig(String name, List<EmbeddedLeaseClient.Disk> disks, AreaGeometry geometry,
@@ -44,7 +47,7 @@ public record DaemonConfig(int hostId, Path socket, LeaseTimeouts timeouts, Set<
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/dplock/dplock.sock");
     private static final Set<String> KEYS = Set.of("host_id", "socket", "io_timeout", "profile", "allowed_uids",
-            "metrics", "host_name");
+            "metrics", "host_name", "mlock", "watchdog_device");
 
     /** Problems in the configuration; the message names the key. */
     public static final class ConfigException extends Exception {
@@ -69,7 +72,8 @@ public record DaemonConfig(int hostId, Path socket, LeaseTimeouts timeouts, Set<
     public static DaemonConfig from(Properties p) throws ConfigException {
         for (String key : p.stringPropertyNames()) {
             if (!KEYS.contains(key) && !key.startsWith("lockspace.")) {
-                throw new ConfigException("unknown setting '" + key + "'");
+                throw new ConfigException("unknown setting '" + key + "' (known: " + String.join(", ",
+                        new TreeSet<>(KEYS)) + ", lockspace.NAME.disks|sector_size|align|max_resources)");
             }
         }
         String hostIdText = p.getProperty("host_id");
@@ -106,8 +110,32 @@ public record DaemonConfig(int hostId, Path socket, LeaseTimeouts timeouts, Set<
         for (Map.Entry<String, Properties> e : byLockspace.entrySet()) {
             lockspaces.add(lockspace(e.getKey(), e.getValue()));
         }
+        if (lockspaces.isEmpty()) {
+            throw new ConfigException("no lockspace configured: set lockspace.NAME.disks = PATH[:OFFSET] ... (or"
+                    + " --lockspace NAME=PATH,...)");
+        }
+        if (lockspaces.size() > ValidityFile.SLOTS) {
+            throw new ConfigException("at most " + ValidityFile.SLOTS + " lockspaces, got " + lockspaces.size());
+        }
+        boolean mlock = parseBoolean("mlock", p.getProperty("mlock", "false"));
+        String watchdog = p.getProperty("watchdog_device");
+        if (watchdog != null && watchdog.isBlank()) {
+            throw new ConfigException("watchdog_device must be a path such as /dev/watchdog, got an empty value");
+        }
         return new DaemonConfig(hostId, socket, timeouts, uids, metrics == null ? null : metrics.trim(),
-                p.getProperty("host_name"), List.copyOf(lockspaces));
+                p.getProperty("host_name"), List.copyOf(lockspaces), mlock,
+                watchdog == null ? null : Path.of(watchdog.trim()));
+    }
+
+    static boolean parseBoolean(String what, String text) throws ConfigException {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("yes") || t.equals("1")) {
+            return true;
+        }
+        if (t.equals("false") || t.equals("no") || t.equals("0")) {
+            return false;
+        }
+        throw new ConfigException(what + " must be true or false, got '" + text + "'");
     }
 
     private static LeaseTimeouts timeouts(Properties p) throws ConfigException {
@@ -136,7 +164,8 @@ public record DaemonConfig(int hostId, Path socket, LeaseTimeouts timeouts, Set<
         String prefix = "lockspace." + name + ".";
         for (String key : p.stringPropertyNames()) {
             if (!Set.of("disks", "sector_size", "align", "max_resources").contains(key)) {
-                throw new ConfigException("unknown setting '" + prefix + key + "'");
+                throw new ConfigException("unknown setting '" + prefix + key + "' (known: " + prefix + "disks, "
+                        + prefix + "sector_size, " + prefix + "align, " + prefix + "max_resources)");
             }
         }
         try {

@@ -127,7 +127,8 @@ public final class DaemonLeaseClient implements LeaseClient {
     private Optional<Lease> outcome(ResourceId resource, LeaseOptions options, Frame f) throws LeaseException {
         switch (f.type()) {
             case OK -> {
-                DaemonLease l = new DaemonLease(resource, options.mode(), Long.parseLong(f.get("fence", "0")));
+                DaemonLease l = new DaemonLease(resource, options.mode(), Long.parseLong(f.get("fence", "0")),
+                        Long.parseLong(f.get("generation", "-1")));
                 held.put(resource.toString(), l);
                 return Optional.of(l);
             }
@@ -183,13 +184,16 @@ public final class DaemonLeaseClient implements LeaseClient {
         private final ResourceId resource;
         private final LeaseMode mode;
         private final long fence;
+        /** The daemon's generation in the lockspace when it granted this lease: valid only while it stays. */
+        private final long generation;
         final CompletableFuture<String> lost = new CompletableFuture<>();
         private volatile boolean released;
 
-        DaemonLease(ResourceId resource, LeaseMode mode, long fence) {
+        DaemonLease(ResourceId resource, LeaseMode mode, long fence, long generation) {
             this.resource = resource;
             this.mode = mode;
             this.fence = fence;
+            this.generation = generation;
         }
 
         @Override
@@ -226,7 +230,8 @@ public final class DaemonLeaseClient implements LeaseClient {
 
         @Override
         public long validUntilNanos() {
-            return validity.validUntilNs(resource.lockspace());
+            return generation < 0 ? validity.validUntilNs(resource.lockspace())
+                    : validity.validUntilNs(resource.lockspace(), generation);
         }
 
         @Override

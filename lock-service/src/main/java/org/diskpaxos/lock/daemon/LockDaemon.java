@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -52,6 +54,16 @@ import org.diskpaxos.nativeio.SystemdNotify;
  * each lockspace's deadline in a {@link ValidityFile}; a {@code dplock run} wrapper stops its child on that
  * deadline by itself, even if the daemon is paused.
  *
+ * <h2>Losing and regaining a lockspace</h2>
+ * A lockspace whose membership is lost stays served (requests get an error that says why) while a {@link Rejoin}
+ * joins it again as a new generation, once the holders of its lost leases have been stopped; the validity file
+ * publishes deadlines per generation, so a holder of the old generation never reads the new one's deadline.
+ *
+ * <h2>Watchdogs</h2>
+ * Under systemd with {@code WatchdogSec}, the daemon pings {@code WATCHDOG=1} while its socket loop turns
+ * ({@link SystemdWatchdog}). With {@code watchdog_device}, it pets that device only while {@link WatchdogRule} finds
+ * every lease holder safe.
+ *
  * <h2>Limits</h2>
  * {@link #CONNECTIONS_MAX} connections, {@link Frame#LENGTH_MAX} bytes a frame, {@link #PENDING_MAX} requests in
  * progress per connection and {@link #OUTBOX_MAX} unsent replies: a client over a limit gets an error and is
@@ -62,9 +74,13 @@ public final class LockDaemon implements AutoCloseable {
     public static final int CONNECTIONS_MAX = 1024;
     public static final int PENDING_MAX = 64;
     public static final int OUTBOX_MAX = 1024;
+    /** How often a request waiting for another local client's release looks again. */
+    static final long LOCAL_RETRY_MS = 20;
 
     private final DaemonConfig config;
     private final Map<String, EmbeddedLeaseClient> lockspaces = new ConcurrentHashMap<>();
+    /** How each lockspace was joined (from the config or a LOCKSPACE_ADD request), for rejoins; reserved on add. */
+    private final Map<String, DaemonConfig.LockspaceConfig> lockspaceConfigs = new ConcurrentHashMap<>();
     private final ServerSocketChannel server;
     private final Selector selector;
     private final ValidityFile validity;
@@ -83,6 +99,18 @@ public final class LockDaemon implements AutoCloseable {
     private final Thread selectorThread;
     private com.sun.net.httpserver.HttpServer metricsServer;
     private volatile boolean closed;
+    /** Lockspaces being rejoined after a loss, by name. */
+    private final Map<String, Rejoin> rejoins = new ConcurrentHashMap<>();
+    /** Processes stopped for a lost lease that may not have exited yet: pid → lockspace. */
+    private final Map<Long, String> fenced = new ConcurrentHashMap<>();
+    /** When the socket loop last turned (for the systemd watchdog). */
+    private volatile long loopTurnedNs = System.nanoTime();
+    private final SystemdWatchdog systemdWatchdog =
+            SystemdWatchdog.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+    private long lastSystemdPingNs = Long.MIN_VALUE / 2;
+    private HardwareWatchdog hardwareWatchdog;
+    private long lastPetNs = Long.MIN_VALUE / 2;
+    private String petRefusedFor;
 
     private LockDaemon(DaemonConfig config, ServerSocketChannel server, Selector selector, ValidityFile validity,
                        DaemonLog log) {
@@ -125,7 +153,12 @@ public final class LockDaemon implements AutoCloseable {
             for (DaemonConfig.LockspaceConfig ls : config.lockspaces()) {
                 d.addLockspace(ls);
             }
-        } catch (LeaseException | InterruptedException | RuntimeException e) {
+            if (config.watchdogDevice() != null) {
+                d.hardwareWatchdog = DeviceWatchdog.open(config.watchdogDevice());
+                log.info("watchdog", "device", config.watchdogDevice().toString(), "pet_every_ms",
+                        String.valueOf(d.petEveryNs() / 1_000_000));
+            }
+        } catch (LeaseException | InterruptedException | IOException | RuntimeException e) {
             d.close();
             throw e;
         }
@@ -133,8 +166,11 @@ public final class LockDaemon implements AutoCloseable {
             d.startMetrics(config.metrics());
         }
         d.selectorThread.start();
-        d.fencer.scheduleAtFixedRate(d::publishValidity, 0, Math.max(1, config.timeouts().ioTimeoutNs() / 8),
+        d.fencer.scheduleAtFixedRate(d::tick, 0, Math.max(1, config.timeouts().ioTimeoutNs() / 8),
                 TimeUnit.NANOSECONDS);
+        if (d.systemdWatchdog != null) {
+            log.info("systemd-watchdog", "ping_every_ms", String.valueOf(d.systemdWatchdog.pingEveryNs() / 1_000_000));
+        }
         try {
             SystemdNotify.notify("READY=1\nSTATUS=serving " + config.lockspaces().size() + " lockspaces on " + socket);
         } catch (IOException e) {
@@ -178,19 +214,42 @@ public final class LockDaemon implements AutoCloseable {
 
     /** Joins a lockspace (blocking: about two I/O timeouts). */
     public void addLockspace(DaemonConfig.LockspaceConfig ls) throws LeaseException, InterruptedException, IOException {
-        if (lockspaces.containsKey(ls.name())) {
-            throw new LeaseException("lockspace '" + ls.name() + "' is already joined");
+        if (lockspaceConfigs.putIfAbsent(ls.name(), ls) != null) {
+            throw new LeaseException("lockspace '" + ls.name() + "' is already joined (or being joined)");
         }
+        long t0 = System.nanoTime();
+        EmbeddedLeaseClient client;
+        try {
+            client = open(ls);
+        } catch (LeaseException | InterruptedException | IOException | RuntimeException e) {
+            lockspaceConfigs.remove(ls.name(), ls);
+            throw e;
+        }
+        lockspaces.put(ls.name(), client);
+        validity.publish(ls.name(), client.validUntilNanos(), client.generation());
+        log.info("joined", "lockspace", ls.name(), "host_id", String.valueOf(config.hostId()), "generation",
+                String.valueOf(client.generation()), "join_ms", String.valueOf((System.nanoTime() - t0) / 1_000_000));
+    }
+
+    private EmbeddedLeaseClient open(DaemonConfig.LockspaceConfig ls) throws LeaseException, InterruptedException,
+            IOException {
         HostIdentity local = HostIdentity.local();
         HostIdentity identity = config.hostName() == null ? local
                 : new HostIdentity(local.machine(), local.boot(), trimHost(config.hostName()));
-        long t0 = System.nanoTime();
         EmbeddedLeaseClient client = EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(ls.name(),
                 config.hostId(), ls.disks(), ls.geometry(), config.timeouts(), ls.maxResources(), identity));
-        lockspaces.put(ls.name(), client);
-        validity.publish(ls.name(), client.validUntilNanos());
-        log.info("joined", "lockspace", ls.name(), "host_id", String.valueOf(config.hostId()), "generation",
-                String.valueOf(client.generation()), "join_ms", String.valueOf((System.nanoTime() - t0) / 1_000_000));
+        client.observeRenewals(new org.diskpaxos.lock.disk.Lockspace.RenewalObserver() {
+            @Override
+            public void renewed(long tookNs) {
+                metrics.renewalLatency.record(tookNs);
+            }
+
+            @Override
+            public void failed(long tookNs, int disksWritten) {
+                metrics.renewalsFailed.incrementAndGet();
+            }
+        });
+        return client;
     }
 
     private static String trimHost(String h) {
@@ -198,10 +257,130 @@ public final class LockDaemon implements AutoCloseable {
         return s.length() > HostIdentity.HOST_CHARS_MAX ? s.substring(0, HostIdentity.HOST_CHARS_MAX) : s;
     }
 
-    private void publishValidity() {
-        for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
-            validity.publish(e.getKey(), e.getValue().validUntilNanos());
+    /**
+     * Every {@code ioTimeout / 8} on the fencer thread: publishes each lockspace's deadline, starts a rejoin of a
+     * lockspace whose membership was lost, pets the watchdog device if the holders are safe, pings systemd.
+     */
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            List<WatchdogRule.LockspaceHealth> health = new ArrayList<>();
+            for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
+                EmbeddedLeaseClient c = e.getValue();
+                long until = c.validUntilNanos();
+                validity.publish(e.getKey(), until, c.generation());
+                if (c.membership() != org.diskpaxos.lock.disk.Lockspace.State.JOINED && !closed) {
+                    startRejoin(e.getKey(), c);
+                }
+                boolean onTime = until - now > config.timeouts().validForNs() - config.timeouts().suspectAfterNs();
+                health.add(new WatchdogRule.LockspaceHealth(e.getKey(), onTime, holdsIn(e.getKey()),
+                        fencedAliveIn(e.getKey())));
+            }
+            petHardwareWatchdog(now, health);
+            pingSystemd(now);
+        } catch (RuntimeException e) {
+            log.warn("tick", "error", String.valueOf(e));
         }
+    }
+
+    private long petEveryNs() {
+        return Math.max(100_000_000L, config.timeouts().ioTimeoutNs() / 4);
+    }
+
+    private void petHardwareWatchdog(long now, List<WatchdogRule.LockspaceHealth> health) {
+        if (hardwareWatchdog == null || now - lastPetNs < petEveryNs()) {
+            return;
+        }
+        WatchdogRule.LockspaceHealth unsafe = WatchdogRule.firstUnsafe(health);
+        if (unsafe != null) {
+            if (petRefusedFor == null) {
+                petRefusedFor = unsafe.name();
+                log.warn("watchdog-not-petted", "lockspace", unsafe.name(), "leases_held",
+                        String.valueOf(unsafe.leasesHeld()), "fenced_alive", String.valueOf(unsafe.fencedAlive()),
+                        "why", unsafe.renewingOnTime() ? "holders of lost leases have not exited"
+                                : "renewal overdue with leases held");
+            }
+            return;
+        }
+        if (petRefusedFor != null) {
+            log.info("watchdog-petting-again", "lockspace", petRefusedFor);
+            petRefusedFor = null;
+        }
+        try {
+            hardwareWatchdog.pet();
+            lastPetNs = now;
+            metrics.watchdogPets.incrementAndGet();
+        } catch (IOException e) {
+            log.warn("watchdog-pet-failed", "device", hardwareWatchdog.name(), "error", e.getMessage());
+        }
+    }
+
+    private void pingSystemd(long now) {
+        if (systemdWatchdog == null || !systemdWatchdog.due(now, lastSystemdPingNs, loopTurnedNs)) {
+            return;
+        }
+        try {
+            SystemdNotify.notify("WATCHDOG=1");
+            lastSystemdPingNs = now;
+        } catch (IOException | RuntimeException e) {
+            log.warn("systemd-watchdog", "error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private int holdsIn(String lockspace) {
+        int n = 0;
+        for (Connection c : connections.values()) {
+            for (Hold h : c.holds.values()) {
+                n += h.lease().resource().lockspace().equals(lockspace) ? 1 : 0;
+            }
+        }
+        for (Hold h : detached.values()) {
+            n += h.lease().resource().lockspace().equals(lockspace) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private int fencedAliveIn(String lockspace) {
+        int n = 0;
+        for (Map.Entry<Long, String> e : fenced.entrySet()) {
+            if (!ProcessHandle.of(e.getKey()).map(ProcessHandle::isAlive).orElse(false)) {
+                fenced.remove(e.getKey(), e.getValue());
+            } else if (e.getValue().equals(lockspace)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String lostReason(EmbeddedLeaseClient c) {
+        return c.lostReason() != null ? c.lostReason() : "no renewal of this host's delta lease reached a majority of"
+                + " disks within " + config.timeouts().validForNs() / 1_000_000 + " ms";
+    }
+
+    /** Starts rejoining {@code name} (once per loss) on a thread of its own. */
+    private void startRejoin(String name, EmbeddedLeaseClient lost) {
+        DaemonConfig.LockspaceConfig ls = lockspaceConfigs.get(name);
+        if (ls == null || rejoins.containsKey(name)) {
+            return;
+        }
+        log.warn("membership-lost", "lockspace", name, "generation", String.valueOf(lost.generation()), "why",
+                lostReason(lost), "then", "rejoin after holders are stopped");
+        metrics.membershipsLost.incrementAndGet();
+        Rejoin r = new Rejoin(name, config.timeouts(), () -> open(ls), joined -> {
+            if (closed || !lockspaces.replace(name, lost, joined)) {
+                joined.close();
+            } else {
+                validity.publish(name, joined.validUntilNanos(), joined.generation());
+                Thread closer = new Thread(lost::close, "dplock-close-" + name);
+                closer.setDaemon(true);
+                closer.start();
+            }
+            rejoins.remove(name);
+        }, log);
+        rejoins.put(name, r);
+        Thread t = new Thread(r, "dplock-rejoin-" + name);
+        t.setDaemon(true);
+        t.start();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -236,13 +415,16 @@ public final class LockDaemon implements AutoCloseable {
      * A lease held for a connection (or, if {@code detached}, for the victim process itself until it exits or
      * releases it), and the process to stop if it is lost.
      */
-    private record Hold(Connection owner, Lease lease, long victimPid, boolean detached) {
+    private record Hold(Connection owner, Lease lease, long victimPid, boolean detached, boolean supervisor) {
     }
 
     private void serve() {
+        long selectMs = systemdWatchdog == null ? 250
+                : Math.max(10, Math.min(250, systemdWatchdog.pingEveryNs() / 4_000_000));
         while (!closed) {
+            loopTurnedNs = System.nanoTime();
             try {
-                selector.select(250);
+                selector.select(selectMs);
                 Runnable task;
                 while ((task = selectorTasks.poll()) != null) {
                     task.run();
@@ -450,6 +632,8 @@ public final class LockDaemon implements AutoCloseable {
                         : Frame.of(Frame.Type.OK, f.requestId(), "valid_until_ns", String.valueOf(ls.validUntilNanos())));
             }
             case CREATE_RESOURCE -> createResource(c, f);
+            case LOCKSPACE_ADD -> addLockspace(c, f);
+            case LOCKSPACE_REMOVE -> removeLockspace(c, f);
             default -> send(c, error(f, "unsupported request " + f.type()));
         }
     }
@@ -478,9 +662,28 @@ public final class LockDaemon implements AutoCloseable {
                     + ")"));
             return;
         }
+        Rejoin rejoin = rejoins.get(id.lockspace());
+        if (rejoin != null) {
+            metrics.acquireFailed.incrementAndGet();
+            send(c, error(f, "lockspace '" + id.lockspace() + "': this host lost its membership (" + lostReason(ls)
+                    + ") and is " + rejoin.describe()));
+            return;
+        }
         boolean detach = Boolean.parseBoolean(f.get("detach", "false"));
+        boolean supervisor = Boolean.parseBoolean(f.get("supervisor", "false"));
+        if (detach && (victim < 2 || victim == ProcessHandle.current().pid())) {
+            // A detached lease lives until its process exits: the daemon itself (or init) never does.
+            send(c, error(f, "bad acquire request: pid " + victim + " is " + (victim < 2 ? "not a user process"
+                    : "the daemon itself") + "; give the pid of the process that uses the lease"));
+            return;
+        }
         if (c.holds.containsKey(id.toString()) || detach && detached.containsKey(id.toString())) {
             send(c, error(f, "already held through this daemon: " + id));
+            return;
+        }
+        String localHolder = localHolder(ls, id);
+        if (localHolder != null) {
+            waitForLocalRelease(c, f, id, wait, localHolder);
             return;
         }
         c.pending++;
@@ -506,7 +709,7 @@ public final class LockDaemon implements AutoCloseable {
                 }
                 metrics.acquireLatency.record(System.nanoTime() - t0);
                 metrics.leasesHeld.incrementAndGet();
-                Hold hold = new Hold(c, l, victim, detach);
+                Hold hold = new Hold(c, l, victim, detach, supervisor);
                 if (detach) {
                     detached.put(id.toString(), hold);
                     // Held for the process: released when it exits.
@@ -522,10 +725,53 @@ public final class LockDaemon implements AutoCloseable {
                         String.valueOf((System.nanoTime() - t0) / 1_000_000));
                 send(c, Frame.of(Frame.Type.OK, f.requestId(), "resource", id.toString(), "fence",
                         String.valueOf(l.fence()), "valid_until_ns", String.valueOf(l.validUntilNanos()),
+                        "generation", String.valueOf(ls.generation()), "kill_grace_ms",
+                        String.valueOf(config.timeouts().killGraceNs() / 1_000_000),
                         "validity_file", ValidityFile.pathFor(config.socket()).toString()));
             });
             selector.wakeup();
         });
+    }
+
+    /** Who on this host holds {@code id} through this daemon (another client, or a release in progress), or null. */
+    private String localHolder(EmbeddedLeaseClient ls, ResourceId id) {
+        for (Hold h : allHolds()) {
+            if (h.lease().resource().equals(id)) {
+                return h.detached() ? "process " + h.victimPid() : h.owner().describe();
+            }
+        }
+        for (Lease l : ls.held()) {
+            if (l.resource().equals(id)) {
+                return "a release in progress";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Another client of this daemon holds the lease: the host's one membership cannot take it twice, so wait here
+     * for that client's release (polling every {@link #LOCAL_RETRY_MS} ms) within the request's timeout, then BUSY.
+     */
+    private void waitForLocalRelease(Connection c, Frame f, ResourceId id, Duration wait, String holder) {
+        if (wait.toMillis() <= 0) {
+            metrics.acquireBusy.incrementAndGet();
+            send(c, Frame.of(Frame.Type.BUSY, f.requestId(), "error", id + " is held on this host by " + holder));
+            return;
+        }
+        c.pending++;
+        long stepMs = Math.min(LOCAL_RETRY_MS, wait.toMillis());
+        fencer.schedule(() -> {
+            selectorTasks.add(() -> {
+                c.pending--;
+                if (!c.channel.isOpen() || closed) {
+                    return;
+                }
+                Map<String, String> fields = new LinkedHashMap<>(f.fields());
+                fields.put("timeout_ms", String.valueOf(wait.toMillis() - stepMs));
+                acquire(c, new Frame(f.type(), f.requestId(), fields));
+            });
+            selector.wakeup();
+        }, stepMs, TimeUnit.MILLISECONDS);
     }
 
     private void releaseDetached(Hold hold, String why) {
@@ -603,6 +849,89 @@ public final class LockDaemon implements AutoCloseable {
         });
     }
 
+    /**
+     * LOCKSPACE_ADD: joins the lockspace {@code lockspace} on {@code disks} (and optional {@code sector_size},
+     * {@code align}, {@code max_resources}, as in the config file) on a thread of its own, then replies with its
+     * generation. It is rejoined after a loss like a configured one; it is not written to the config file.
+     */
+    private void addLockspace(Connection c, Frame f) {
+        String name = f.get("lockspace", "");
+        Properties p = new Properties();
+        for (String key : List.of("disks", "sector_size", "align", "max_resources")) {
+            if (f.get(key) != null) {
+                p.setProperty(key, f.get(key));
+            }
+        }
+        DaemonConfig.LockspaceConfig ls;
+        try {
+            ls = DaemonConfig.lockspace(name, p);
+        } catch (DaemonConfig.ConfigException e) {
+            send(c, error(f, "lockspace add: " + e.getMessage()));
+            return;
+        }
+        c.pending++;
+        Thread t = new Thread(() -> {
+            Frame reply;
+            try {
+                addLockspace(ls);
+                reply = Frame.of(Frame.Type.OK, f.requestId(), "lockspace", name, "generation",
+                        String.valueOf(lockspaces.get(name).generation()));
+                log.info("lockspace-added", "lockspace", name, "client", c.describe());
+            } catch (InterruptedException e) {
+                reply = error(f, "lockspace add '" + name + "': interrupted");
+            } catch (LeaseException | IOException | RuntimeException e) {
+                reply = error(f, "lockspace add '" + name + "': " + e.getMessage());
+            }
+            Frame r = reply;
+            selectorTasks.add(() -> {
+                c.pending--;
+                send(c, r);
+            });
+            selector.wakeup();
+        }, "dplock-add-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * LOCKSPACE_REMOVE: leaves the lockspace {@code lockspace} (its delta lease is released, so this host id is free
+     * at once), refused while leases in it are held through this daemon: release them first.
+     */
+    private void removeLockspace(Connection c, Frame f) {
+        String name = f.get("lockspace", "");
+        EmbeddedLeaseClient ls = lockspaces.get(name);
+        if (ls == null) {
+            send(c, error(f, "lockspace remove: unknown lockspace '" + name + "' (this daemon serves "
+                    + new java.util.TreeSet<>(lockspaces.keySet()) + ")"));
+            return;
+        }
+        int held = holdsIn(name);
+        if (held > 0) {
+            send(c, error(f, "lockspace remove '" + name + "': " + held + " lease(s) in it are held through this"
+                    + " daemon; release them first"));
+            return;
+        }
+        Rejoin rejoin = rejoins.remove(name);
+        if (rejoin != null) {
+            rejoin.cancel();
+        }
+        lockspaces.remove(name, ls);
+        lockspaceConfigs.remove(name);
+        validity.publish(name, 0, ls.generation());
+        c.pending++;
+        Thread t = new Thread(() -> {
+            ls.close();
+            log.info("lockspace-removed", "lockspace", name, "client", c.describe());
+            selectorTasks.add(() -> {
+                c.pending--;
+                send(c, Frame.of(Frame.Type.OK, f.requestId(), "lockspace", name));
+            });
+            selector.wakeup();
+        }, "dplock-remove-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The daemon's state in words and numbers: lockspaces, leases, clients. */
     Frame status(long requestId) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -616,7 +945,11 @@ public final class LockDaemon implements AutoCloseable {
             EmbeddedLeaseClient ls = e.getValue();
             String p = "lockspace." + i + ".";
             s.put(p + "name", e.getKey());
-            s.put(p + "state", ls.membership().toString());
+            Rejoin rejoin = rejoins.get(e.getKey());
+            s.put(p + "state", rejoin != null ? "REJOINING" : ls.membership().toString());
+            if (rejoin != null) {
+                s.put(p + "rejoin", rejoin.describe());
+            }
             s.put(p + "generation", String.valueOf(ls.generation()));
             s.put(p + "valid_for_ms", String.valueOf(Math.max(0, (ls.validUntilNanos() - now) / 1_000_000)));
             if (ls.lostReason() != null) {
@@ -662,11 +995,91 @@ public final class LockDaemon implements AutoCloseable {
         }
         log.warn("lost", "resource", hold.lease().resource().toString(), "fence", String.valueOf(hold.lease().fence()),
                 "victim", String.valueOf(hold.victimPid()), "why", reason);
+        if (hold.victimPid() > 1 && hold.victimPid() != ProcessHandle.current().pid()) {
+            fenced.put(hold.victimPid(), hold.lease().resource().lockspace());
+        }
         reply(c, Frame.of(Frame.Type.EVENT, 0, "event", "LEASE_LOST", "resource", hold.lease().resource().toString(),
                 "fence", String.valueOf(hold.lease().fence()), "reason", reason));
+        // Its process tree as it is before any signal: a descendant whose parent exits is no longer found under it.
+        Optional<ProcessHandle> victim = hold.victimPid() > 1 && hold.victimPid() != ProcessHandle.current().pid()
+                ? ProcessHandle.of(hold.victimPid()) : Optional.empty();
+        List<ProcessHandle> users = new ArrayList<>(victim.map(v -> v.descendants().toList()).orElse(List.of()));
         kill(hold.victimPid(), false);
         long graceNs = config.timeouts().killGraceNs();
-        fencer.schedule(() -> kill(hold.victimPid(), true), graceNs, TimeUnit.NANOSECONDS);
+        if (hold.supervisor()) {
+            // A supervisor (dplock run) stops its command itself and exits 3; the processes that use the lease
+            // are its descendants, and they get SIGKILL on time. The supervisor itself gets one I/O timeout more to
+            // report, which no other host's takeover counts on.
+            fencer.schedule(() -> {
+                victim.ifPresent(v -> users.addAll(v.descendants().toList()));
+                users.forEach(d -> killOne(d, true));
+            }, graceNs, TimeUnit.NANOSECONDS);
+            fencer.schedule(() -> kill(hold.victimPid(), true), graceNs + config.timeouts().ioTimeoutNs(),
+                    TimeUnit.NANOSECONDS);
+        } else {
+            fencer.schedule(() -> kill(hold.victimPid(), true), graceNs, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private List<Hold> allHolds() {
+        List<Hold> all = new ArrayList<>(detached.values());
+        for (Connection c : connections.values()) {
+            all.addAll(c.holds.values());
+        }
+        return all;
+    }
+
+    /**
+     * Stops the processes that hold leases: SIGTERM, SIGKILL after the kill grace, then waits up to an I/O timeout
+     * more. Returns the pids still alive (this process is never a victim).
+     */
+    private Set<Long> stopHolders(List<Hold> holds) {
+        Set<Long> pids = new java.util.TreeSet<>();
+        for (Hold h : holds) {
+            if (h.victimPid() > 1 && h.victimPid() != ProcessHandle.current().pid()) {
+                pids.add(h.victimPid());
+            }
+        }
+        if (pids.isEmpty()) {
+            return pids;
+        }
+        log.info("stopping-holders", "pids", pids.toString(), "why", "the daemon is stopping");
+        for (long pid : pids) {
+            kill(pid, false);
+        }
+        pids = awaitExit(pids, config.timeouts().killGraceNs());
+        for (long pid : pids) {
+            kill(pid, true);
+        }
+        return awaitExit(pids, config.timeouts().ioTimeoutNs() + config.timeouts().killGraceNs());
+    }
+
+    private static Set<Long> awaitExit(Set<Long> pids, long withinNs) {
+        long deadline = System.nanoTime() + withinNs;
+        Set<Long> alive = new java.util.TreeSet<>(pids);
+        while (true) {
+            alive.removeIf(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            if (alive.isEmpty() || System.nanoTime() >= deadline) {
+                return alive;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return alive;
+            }
+        }
+    }
+
+    /** Takes holds whose victim survived out of {@code holds} (so they are not released); notes their lockspaces. */
+    private static void keepIfVictimSurvived(Map<String, Hold> holds, Set<Long> survivors, Set<String> abandoned) {
+        holds.values().removeIf(h -> {
+            if (survivors.contains(h.victimPid())) {
+                abandoned.add(h.lease().resource().lockspace());
+                return true;
+            }
+            return false;
+        });
     }
 
     /** SIGTERM (or SIGKILL) to the process and its descendants, children first. */
@@ -681,11 +1094,18 @@ public final class LockDaemon implements AutoCloseable {
         List<ProcessHandle> victims = new ArrayList<>(ph.get().descendants().toList());
         victims.add(ph.get());
         for (ProcessHandle v : victims) {
-            boolean sent = forcibly ? v.destroyForcibly() : v.destroy();
-            if (sent) {
-                metrics.kills.incrementAndGet();
-                log.warn(forcibly ? "sigkill" : "sigterm", "pid", String.valueOf(v.pid()));
-            }
+            killOne(v, forcibly);
+        }
+    }
+
+    private void killOne(ProcessHandle v, boolean forcibly) {
+        if (v.pid() <= 1 || v.pid() == ProcessHandle.current().pid() || !v.isAlive()) {
+            return;
+        }
+        boolean sent = forcibly ? v.destroyForcibly() : v.destroy();
+        if (sent) {
+            metrics.kills.incrementAndGet();
+            log.warn(forcibly ? "sigkill" : "sigterm", "pid", String.valueOf(v.pid()));
         }
     }
 
@@ -700,22 +1120,42 @@ public final class LockDaemon implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort
         }
+        for (Rejoin r : rejoins.values()) {
+            r.cancel();
+        }
         selector.wakeup();
         try {
             selectorThread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Holders first: no lease is given back and no host id freed while a process holding one may still run.
+        for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
+            validity.publish(e.getKey(), 0, e.getValue().generation());
+        }
+        Set<String> abandoned = new java.util.HashSet<>();
+        Set<Long> survivors = stopHolders(allHolds());
         for (Connection c : new ArrayList<>(connections.values())) {
+            keepIfVictimSurvived(c.holds, survivors, abandoned);
             drop(c, "daemon stopping");
         }
+        keepIfVictimSurvived(detached, survivors, abandoned);
         for (Hold h : new ArrayList<>(detached.values())) {
             releaseDetached(h, "daemon stopping");
         }
-        for (EmbeddedLeaseClient ls : lockspaces.values()) {
-            ls.close();
+        for (Map.Entry<String, EmbeddedLeaseClient> e : lockspaces.entrySet()) {
+            if (abandoned.contains(e.getKey())) {
+                log.warn("abandoned", "lockspace", e.getKey(), "why", "holders did not exit; their leases and this"
+                        + " host id expire on their own instead of being released");
+                e.getValue().abandon();
+            } else {
+                e.getValue().close();
+            }
         }
         fencer.shutdownNow();
+        if (hardwareWatchdog != null) {
+            hardwareWatchdog.close();
+        }
         if (metricsServer != null) {
             metricsServer.stop(0);
         }

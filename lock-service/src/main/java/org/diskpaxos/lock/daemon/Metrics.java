@@ -50,7 +50,11 @@ public final class Metrics {
     final AtomicLong acquireBusy = new AtomicLong();
     final AtomicLong acquireFailed = new AtomicLong();
     final AtomicLong kills = new AtomicLong();
+    final AtomicLong membershipsLost = new AtomicLong();
+    final AtomicLong watchdogPets = new AtomicLong();
     final Histogram acquireLatency = new Histogram();
+    final Histogram renewalLatency = new Histogram();
+    final AtomicLong renewalsFailed = new AtomicLong();
 
     /** The exposition text. */
     public String render() {
@@ -64,7 +68,13 @@ public final class Metrics {
         counter(b, "dplock_acquire_failed_total", "acquires that failed (disks, membership, bad request)",
                 acquireFailed.get());
         counter(b, "dplock_kills_total", "signals sent to holders of lost leases", kills.get());
+        counter(b, "dplock_memberships_lost_total", "lockspace memberships lost (then rejoined)",
+                membershipsLost.get());
+        counter(b, "dplock_watchdog_pets_total", "pets of the watchdog device", watchdogPets.get());
+        counter(b, "dplock_renewals_failed_total", "delta lease renewals that reached too few disks or came too late",
+                renewalsFailed.get());
         acquireLatency.render(b, "dplock_acquire_seconds", "time to acquire a lease");
+        renewalLatency.render(b, "dplock_renewal_seconds", "time of a delta lease renewal that counted");
         return b.toString();
     }
 

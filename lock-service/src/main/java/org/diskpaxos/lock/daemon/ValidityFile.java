@@ -20,15 +20,20 @@ import java.util.Arrays;
  *
  * <pre>
  *  offset  field
- *       0  magic         u64  "DPLOCKV1"
+ *       0  magic         u64  "DPLOCKV2"
  *       8  slots         u32  {@value #SLOTS}
- *      64  slot i:       name (48 bytes, NUL-padded) | validUntilNs (u64, 0 = not valid) | pad to 64
+ *      64  slot i:       name (48 bytes, NUL-padded) | validUntilNs (u64, 0 = not valid) | generation (u64)
  * </pre>
+ * The generation is this host's incarnation in the lockspace (its delta lease's generation). A lease is valid only
+ * under the incarnation that granted it: when the daemon loses its membership and rejoins, the deadline moves on
+ * for the new generation, and a holder of the old one reads 0. The daemon writes the deadline 0, then the
+ * generation, then the new deadline; a reader reads the deadline, then the generation (both with acquire/release
+ * ordering), so a new deadline is never read with an old generation.
  */
 public final class ValidityFile implements AutoCloseable {
 
     public static final int SLOTS = 64;
-    private static final long MAGIC = 0x31564b434f4c5044L; // "DPLOCKV1" little-endian
+    private static final long MAGIC = 0x32564b434f4c5044L; // "DPLOCKV2" little-endian
     private static final int SLOT_BYTES = 64;
     private static final int NAME_BYTES = 48;
     private static final int SIZE_BYTES = 64 + SLOTS * SLOT_BYTES;
@@ -72,8 +77,8 @@ public final class ValidityFile implements AutoCloseable {
         return socket.resolveSibling(socket.getFileName() + ".validity");
     }
 
-    /** Publishes {@code lockspace}'s deadline (0: not valid). */
-    public synchronized void publish(String lockspace, long validUntilNs) {
+    /** Publishes {@code lockspace}'s deadline (0: not valid) for this host's incarnation {@code generation}. */
+    public synchronized void publish(String lockspace, long validUntilNs, long generation) {
         int slot = find(lockspace);
         if (slot < 0) {
             slot = find("");
@@ -83,13 +88,33 @@ public final class ValidityFile implements AutoCloseable {
             byte[] name = Arrays.copyOf(lockspace.getBytes(StandardCharsets.UTF_8), NAME_BYTES);
             map.put(64 + slot * SLOT_BYTES, name);
         }
-        LONG.setRelease(map, 64 + slot * SLOT_BYTES + NAME_BYTES, validUntilNs);
+        int at = 64 + slot * SLOT_BYTES + NAME_BYTES;
+        if ((long) LONG.getAcquire(map, at + 8) != generation) {
+            LONG.setRelease(map, at, 0L);
+            LONG.setRelease(map, at + 8, generation);
+        }
+        LONG.setRelease(map, at, validUntilNs);
     }
 
-    /** The published deadline of {@code lockspace}, or 0 if none. */
+    /** The published deadline of {@code lockspace} for whatever incarnation is current, or 0 if none. */
     public long validUntilNs(String lockspace) {
         int slot = find(lockspace);
         return slot < 0 ? 0 : (long) LONG.getAcquire(map, 64 + slot * SLOT_BYTES + NAME_BYTES);
+    }
+
+    /**
+     * The published deadline of {@code lockspace} if this host is still incarnation {@code generation} there, else 0:
+     * what a lease granted under {@code generation} may rely on.
+     */
+    public long validUntilNs(String lockspace, long generation) {
+        int slot = find(lockspace);
+        if (slot < 0) {
+            return 0;
+        }
+        int at = 64 + slot * SLOT_BYTES + NAME_BYTES;
+        long until = (long) LONG.getAcquire(map, at);
+        long current = (long) LONG.getAcquire(map, at + 8);
+        return current == generation ? until : 0;
     }
 
     private int find(String lockspace) {

@@ -65,6 +65,7 @@ public final class Lockspace {
     private final int sectorSizeBytes;
     private final long slotOffsetBytes;
     private final List<Consumer<String>> lostListeners = new ArrayList<>();
+    private volatile RenewalObserver renewalObserver = RenewalObserver.NONE;
 
     private volatile State state = State.JOINING;
     private volatile long validUntilNs;
@@ -130,6 +131,29 @@ public final class Lockspace {
         return s;
     }
 
+    /** Told of each renewal's outcome, on the lockspace's event loop thread; must not block. */
+    public interface RenewalObserver {
+        RenewalObserver NONE = new RenewalObserver() {
+            @Override
+            public void renewed(long tookNs) {
+            }
+
+            @Override
+            public void failed(long tookNs, int disksWritten) {
+            }
+        };
+
+        /** A renewal reached a majority of disks in time; it took {@code tookNs}. */
+        void renewed(long tookNs);
+
+        /** A renewal did not count: too few disks ({@code disksWritten}) or too late ({@code tookNs}). */
+        void failed(long tookNs, int disksWritten);
+    }
+
+    public void observeRenewals(RenewalObserver observer) {
+        this.renewalObserver = Objects.requireNonNull(observer, "observer");
+    }
+
     /** Until when (this loop's clock) our leases are valid: the last successful renewal's start + validFor. */
     public long validUntilNs() {
         return validUntilNs;
@@ -171,8 +195,23 @@ public final class Lockspace {
             long waitNs = joinWaitNs(current);
             if (waitNs < 0) {
                 watchThenJoin(current, slot, done);
+            } else if (waitNs == 0) {
+                writeJoin(current, done);
             } else {
-                loop.schedule(waitNs, () -> writeJoin(current, done));
+                // The wait was computed from one read: a live process of this boot (a twin with the same host id)
+                // renews meanwhile. Writing over it would look like its restart to the other hosts, which would
+                // then take its leases while it still holds them. Take the slot only if it did not change.
+                loop.schedule(waitNs, () -> readSlot(hostId, again -> {
+                    if (again.error() != null) {
+                        done.done(again.error());
+                    } else if (!current.equals(again.newest())) {
+                        done.done("host id " + hostId + " of lockspace '" + expected.lockspaceName() + "' is in use by '"
+                                + again.newest().resourceName() + "' (a process of this machine renewed it while we"
+                                + " waited); choose another host id");
+                    } else {
+                        writeJoin(current, done);
+                    }
+                }));
             }
         });
     }
@@ -298,12 +337,16 @@ public final class Lockspace {
             if (state != State.JOINED) {
                 return;
             }
-            if (w.succeeded() >= io.majority() && loop.nowNs() - startNs <= timeouts.renewalCompleteWithinNs()
+            long tookNs = loop.nowNs() - startNs;
+            if (w.succeeded() >= io.majority() && tookNs <= timeouts.renewalCompleteWithinNs()
                     && startNs < validUntilNs) {
+                renewalObserver.renewed(tookNs);
                 mine = next;
                 lastRenewalStartNs = startNs;
                 validUntilNs = startNs + timeouts.validForNs();
                 loop.schedule(validUntilNs - loop.nowNs(), this::checkExpiry);
+            } else {
+                renewalObserver.failed(tookNs, w.succeeded());
             }
             readSlot(hostId, slot -> {
                 if (state != State.JOINED) {
@@ -311,9 +354,12 @@ public final class Lockspace {
                 }
                 if (slot.error() == null) {
                     for (LeaderRecord r : slot.records()) {
+                        // Our timestamps only grow and none is above the one just written: a higher one is
+                        // another writer's, even under our own name (a twin process of this machine).
                         if (r != null && !r.isFree() && (r.ownerId() != hostId
                                 || r.ownerGeneration() != mine.ownerGeneration()
-                                || !r.resourceName().equals(mine.resourceName()))) {
+                                || !r.resourceName().equals(mine.resourceName())
+                                || r.timestamp() > next.timestamp())) {
                             lose("host id " + hostId + " was taken by '" + r.resourceName() + "' generation "
                                     + r.ownerGeneration());
                             return;

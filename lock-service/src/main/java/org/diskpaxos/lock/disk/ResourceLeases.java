@@ -163,6 +163,11 @@ public final class ResourceLeases {
                 done.accept(new Outcome.Failed("no decision after " + (rounds - 1) + " rounds", mayOwn));
                 return;
             }
+            look();
+        }
+
+        /** Reads the leader and acts on it; a look after a busy pause is not a round (waits are bounded by time). */
+        private void look() {
             if (lockspace.state() != Lockspace.State.JOINED) {
                 done.accept(new Outcome.Failed("this host is not a valid member of lockspace '"
                         + lockspace.lockspaceName() + "' (" + lockspace.state() + ")"));
@@ -225,7 +230,7 @@ public final class ResourceLeases {
             // Held by a host not known to be gone: look again after a while (it may release the lease, or the
             // background watch may prove it dead).
             long pauseNs = Math.min(lockspace.timeouts().renewIntervalNs(), deadlineNs - lockspace.loop().nowNs());
-            lockspace.loop().schedule(pauseNs, this::start);
+            lockspace.loop().schedule(pauseNs, this::look);
         }
 
         /**

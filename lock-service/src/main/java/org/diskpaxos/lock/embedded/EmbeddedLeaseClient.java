@@ -196,6 +196,11 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         return lockspace.state() == Lockspace.State.JOINED ? lockspace.validUntilNs() : 0;
     }
 
+    /** Reports each renewal of this host's delta lease to {@code observer} (for metrics). */
+    public void observeRenewals(Lockspace.RenewalObserver observer) {
+        lockspace.observeRenewals(observer);
+    }
+
     /** This host's generation in the lockspace (its delta lease's owner_generation). */
     public long generation() {
         return lockspace.generation();
@@ -397,6 +402,19 @@ public final class EmbeddedLeaseClient implements LeaseClient {
                 return;
             }
         }
+    }
+
+    /**
+     * Stops renewing and closes the disks without releasing any lease or leaving: the leases and the host id then
+     * expire on their own, as after a crash. For a daemon whose lease holders could not be stopped.
+     */
+    public void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watchdog.interrupt();
+        closeQuietly(asyncDevices, devices, loop);
     }
 
     /** Releases every held lease, leaves the lockspace, and closes the disks. */

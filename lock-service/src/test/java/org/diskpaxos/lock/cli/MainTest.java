@@ -87,4 +87,35 @@ class MainTest {
         assertThrows(IllegalArgumentException.class, () -> Args.parseDuration("-1s"));
         assertThrows(IllegalArgumentException.class, () -> Args.parseDuration("soon"));
     }
+
+    @Test
+    void everyReadCommandTakesJson() {
+        for (String read : java.util.List.of("status", "dump", "acquire", "version", "bench", "bench-io", "bench-paxos",
+                "agent-bench")) {
+            Command c = Main.commands().stream().filter(x -> x.name().equals(read)).findFirst().orElseThrow();
+            assertTrue(c.printsJson(), read + " has no --json");
+        }
+    }
+
+    @Test
+    void jsonIsRefusedByCommandsThatDoNotReport() {
+        for (Command c : Main.commands()) {
+            if (c.printsJson()) {
+                continue;
+            }
+            err.reset();
+            assertEquals(Main.EXIT_USAGE, run(c.name(), "--json"), c.name());
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(c.name() + ": --json is not supported"),
+                    err::toString);
+        }
+    }
+
+    @Test
+    void everyCommandNamesAnUnknownOption() {
+        for (Command c : Main.commands()) {
+            err.reset();
+            assertEquals(Main.EXIT_USAGE, run(c.name(), "--no-such-option"), c.name());
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--no-such-option"), c.name() + ": " + err);
+        }
+    }
 }
