@@ -104,6 +104,21 @@ public final class ActiveClientCore {
         RankValue best = RankValue.NONE;
         final List<AgentReply.RrReadFromResult> fenceAnswers = new ArrayList<>();
 
+        Op copy() {
+            Op c = new Op(id, write, instance, rank, request, state.length);
+            System.arraycopy(state, 0, c.state, 0, state.length);
+            System.arraycopy(heard, 0, c.heard, 0, heard.length);
+            System.arraycopy(sends, 0, c.sends, 0, sends.length);
+            System.arraycopy(problem, 0, c.problem, 0, problem.length);
+            c.answered = answered;
+            c.failed = failed;
+            c.aborts = aborts;
+            c.hint = hint;
+            c.best = best;
+            c.fenceAnswers.addAll(fenceAnswers);
+            return c;
+        }
+
         Op(long id, boolean write, long instance, Rank rank, AgentRequest request, int agents) {
             this.id = id;
             this.write = write;
@@ -160,6 +175,27 @@ public final class ActiveClientCore {
         this.agents = agents;
         this.fastPath = fastPath;
         this.rules = rules;
+    }
+
+    /** An independent copy in the same state (the model checker branches on it). */
+    public ActiveClientCore copy() {
+        ActiveClientCore c = new ActiveClientCore(resource, agents, fastPath, rules);
+        c.highestSeen = highestSeen;
+        c.fence = fence;
+        c.written.putAll(written);
+        c.forgottenBelow = forgottenBelow;
+        c.forgottenRank = forgottenRank;
+        for (Op o : ops.values()) {
+            c.ops.put(o.id, o.copy());
+        }
+        c.fenceReads = fenceReads;
+        c.ownWriteReads = ownWriteReads;
+        c.networkReads = networkReads;
+        c.writes = writes;
+        c.lateReplies = lateReplies;
+        c.malformedReplies = malformedReplies;
+        c.retries = retries;
+        return c;
     }
 
     public String resource() {
@@ -589,31 +625,53 @@ public final class ActiveClientCore {
     }
 
     /**
-     * Everything that decides this core's future behaviour, with operation ids given as {@code op - opBase}, for
-     * the model checker's state fingerprints. Counters are left out.
+     * Everything that decides this core's future behaviour except its per-agent state, with operation ids given as
+     * {@code op - opBase}, for the model checker's state fingerprints ({@link #appendAgentKey} adds the per-agent
+     * part, so that the checker can treat agents as interchangeable). Counters are left out.
      */
     public void appendStateKey(StringBuilder k, long opBase) {
-        k.append(highestSeen).append('|');
+        appendRank(k, highestSeen);
         if (fence != null) {
-            k.append("F").append(fence.rank()).append('@').append(fence.from()).append(fence.best());
+            k.append("F");
+            appendRank(k, fence.rank());
+            k.append('@').append(fence.from());
+            fence.best().forEach((i, rv) -> appendRankValue(k.append(' ').append(i), rv));
         }
-        k.append('|').append(written).append('|').append(forgottenBelow).append(',').append(forgottenRank);
+        k.append('|');
+        written.forEach((i, rv) -> appendRankValue(k.append(' ').append(i), rv));
+        k.append('|').append(forgottenBelow);
+        appendRank(k, forgottenRank);
         for (Op o : ops.values()) {
-            k.append("|op").append(o.id - opBase).append(o.write ? 'W' : 'R').append(o.instance).append('@')
-                    .append(o.rank).append(':');
-            for (int a = 0; a < agents; a++) {
-                k.append(o.state[a].ordinal()).append(o.heard[a] ? 'h' : '-');
-            }
-            k.append(',').append(o.answered).append(',').append(o.failed).append(',').append(o.aborts).append(',')
-                    .append(o.hint).append(',').append(o.best);
+            k.append("|op").append(o.id - opBase).append(o.write ? 'W' : 'R').append(o.instance);
+            appendRank(k, o.rank);
+            k.append(',').append(o.answered).append(',').append(o.failed).append(',').append(o.aborts);
+            appendRank(k, o.hint);
+            appendRankValue(k, o.best);
             for (AgentReply.RrReadFromResult rf : o.fenceAnswers) {
                 k.append('[').append(rf.lowestKept());
                 for (AgentReply.InstanceValue iv : rf.instances()) {
-                    k.append(' ').append(iv.instance()).append('=').append(iv.w()).append('/')
-                            .append(ActiveValue.of(iv.value()));
+                    k.append(' ').append(iv.instance()).append('=').append(iv.w().round()).append('.')
+                            .append(iv.w().idHigh()).append('.').append(iv.w().idLow()).append('/')
+                            .append(java.util.Arrays.hashCode(iv.value()));
                 }
                 k.append(']');
             }
         }
+    }
+
+    /** The per-agent part of {@link #appendStateKey} for agent {@code agent}. */
+    public void appendAgentKey(StringBuilder k, int agent, long opBase) {
+        for (Op o : ops.values()) {
+            k.append(o.id - opBase).append(':').append(o.state[agent].ordinal()).append(o.heard[agent] ? 'h' : '-');
+        }
+    }
+
+    private static void appendRank(StringBuilder k, Rank r) {
+        k.append(' ').append(r.round()).append('.').append(r.idHigh()).append('.').append(r.idLow());
+    }
+
+    private static void appendRankValue(StringBuilder k, RankValue rv) {
+        appendRank(k, rv.w());
+        k.append('/').append(rv.value() == null ? 0 : rv.value().hashCode());
     }
 }
