@@ -157,6 +157,13 @@ public final class BlockDevices {
                     + " does not exist", e);
         } catch (AccessDeniedException e) {
             throw new IOException(path + ": cannot create it: permission denied in " + path.getParent(), e);
+        } catch (IOException e) {
+            // A part-written file would later open as a device of the wrong size: remove it.
+            Files.deleteIfExists(path);
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new IOException(path + ": cannot create it with " + size + " bytes of zeros: " + reason
+                    + (reason.contains("No space left") ? "; free space on " + path.getParent()
+                    + "'s file system or put the file elsewhere" : "") + "; nothing was left behind", e);
         }
     }
 }

@@ -149,6 +149,24 @@ public final class DiskBallot {
     }
 
     /**
+     * Phase 0 from memory: this process already knows the newest block it wrote to its own sector (every write
+     * of its, for any instance, went through the same per-sector order), so reading it back would return nothing
+     * newer. A block of an earlier instance counts as the initial one; a block of a later instance means this
+     * instance is over ({@code false} is returned and the core stays unrecovered).
+     */
+    public boolean recoverFrom(BallotBlock newestOwn) {
+        if (op != Op.NONE || recovered) {
+            throw new IllegalStateException("recoverFrom on a core that is busy or recovered");
+        }
+        if (newestOwn.lver() > lver) {
+            return false;
+        }
+        dblock = newestOwn.lver() == lver ? newestOwn : BallotBlock.initial(lver);
+        recovered = true;
+        return true;
+    }
+
+    /**
      * Phase 1 with ballot {@code mbal} (rrRead). Ends with {@link BallotResult.ReadDone},
      * {@link BallotResult.Preempted} (at once, without I/O, if this process already began a ballot
      * {@code >= mbal}), {@link BallotResult.Superseded} or {@link BallotResult.Unavailable}.

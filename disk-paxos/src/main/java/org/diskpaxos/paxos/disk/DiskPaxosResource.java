@@ -12,6 +12,7 @@ import org.diskpaxos.paxos.Consensus;
 import org.diskpaxos.paxos.RandomSource;
 import org.diskpaxos.paxos.Rank;
 import org.diskpaxos.paxos.RankedRegister;
+import org.diskpaxos.paxos.core.BallotBlock;
 import org.diskpaxos.paxos.core.Inp;
 import org.diskpaxos.paxos.ondisk.AreaCheck;
 import org.diskpaxos.paxos.ondisk.AreaExpectation;
@@ -92,10 +93,13 @@ public final class DiskPaxosResource {
     private final Consensus<Inp> consensus;
     private final long areaId;
     private final IoBuffer[] leaderReadBuffers;
-    private final IoBuffer[] leaderWriteBuffers;
     private long nextIoId = 1L << 48;
     /** Disks whose area validated in the last leader read: the only ones this process writes to. */
     private boolean[] writable;
+    /** The newest block this process wrote to its sector (any instance), once known: phase 0 from memory. */
+    private BallotBlock newestOwnBlock;
+    /** One leader write at a time per disk, in order: an acquire's leader write lands before its release's. */
+    private final SectorWriteGate[] leaderGates;
 
     public DiskPaxosResource(EventLoop loop, List<Disk> disks, AreaExpectation expected, int hostId, long areaId,
             Options options, RandomSource random) {
@@ -114,11 +118,13 @@ public final class DiskPaxosResource {
             replicas.add(new DiskRankedRegister.Replica(d.device(), d.areaOffsetBytes(), d.syncAfterWrite()));
         }
         int sector = expected.geometry().sectorSizeBytes();
+        leaderGates = new SectorWriteGate[disks.size()];
+        for (int d = 0; d < disks.size(); d++) {
+            leaderGates[d] = new SectorWriteGate();
+        }
         leaderReadBuffers = new IoBuffer[disks.size()];
-        leaderWriteBuffers = new IoBuffer[disks.size()];
         for (int d = 0; d < disks.size(); d++) {
             leaderReadBuffers[d] = new IoBuffer(aligned(sector));
-            leaderWriteBuffers[d] = new IoBuffer(aligned(sector));
         }
         this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
     }
@@ -210,6 +216,11 @@ public final class DiskPaxosResource {
         return v != Verdict.BAD_CHECKSUM && v != Verdict.TRUNCATED && v != Verdict.BLANK;
     }
 
+    /** Whether block {@code a} is older than {@code b}: an earlier instance, or a lower ballot in the same one. */
+    private static boolean older(BallotBlock a, BallotBlock b) {
+        return a.lver() != b.lver() ? a.lver() < b.lver() : a.mbal() < b.mbal();
+    }
+
     private static boolean newer(LeaderRecord a, LeaderRecord b) {
         if (a.lver() != b.lver()) {
             return a.lver() > b.lver();
@@ -238,10 +249,10 @@ public final class DiskPaxosResource {
                 }
                 continue;
             }
-            IoBuffer buffer = leaderWriteBuffers[d].inFlight() ? new IoBuffer(aligned(sector)) : leaderWriteBuffers[d];
-            leaderWriteBuffers[d] = buffer;
+            IoBuffer buffer = new IoBuffer(aligned(sector));
             buffer.bytes().put(0, bytes);
             long ioId = nextIoId++;
+            SectorWriteGate gate = leaderGates[d];
             RankedRegister.Callback<IoResult> finish = result -> {
                 if (result.ok()) {
                     ok[0]++;
@@ -254,20 +265,33 @@ public final class DiskPaxosResource {
                             + " disks (" + String.join("; ", failures) + ")");
                 }
             };
-            r.device().write(ioId, r.areaOffsetBytes(), buffer, sector, options.ioTimeoutNs(), result -> {
-                if (result.late()) {
-                    return;
-                }
-                if (result.ok() && r.syncAfterWrite()) {
-                    r.device().sync(ioId, options.ioTimeoutNs(), s -> {
-                        if (!s.late()) {
-                            finish.done(s);
+            boolean accepted = gate.submit(() -> r.device().write(ioId, r.areaOffsetBytes(), buffer, sector,
+                    options.ioTimeoutNs(), result -> {
+                        if (result.late()) {
+                            gate.done();
+                            return;
                         }
-                    });
-                } else {
-                    finish.done(result);
-                }
-            });
+                        if (result.ok() && r.syncAfterWrite()) {
+                            r.device().sync(ioId, options.ioTimeoutNs(), s -> {
+                                if (s.status() != IoResult.Status.TIMED_OUT) {
+                                    gate.done();
+                                }
+                                if (!s.late()) {
+                                    finish.done(s);
+                                }
+                            });
+                            return;
+                        }
+                        if (result.status() != IoResult.Status.TIMED_OUT) {
+                            gate.done();
+                        }
+                        finish.done(result);
+                    }));
+            if (!accepted) {
+                finish.done(new IoResult(ioId, IoResult.Kind.WRITE, IoResult.Status.FAILED,
+                        new java.io.IOException(SectorWriteGate.QUEUED_MAX + " earlier leader writes are pending"),
+                        false));
+            }
         }
     }
 
@@ -282,8 +306,13 @@ public final class DiskPaxosResource {
         DiskRankedRegister.Config config = new DiskRankedRegister.Config(expected.geometry().sectorSizeBytes(),
                 (int) leader.maxHosts(), (int) leader.numHosts(), hostId, lver, options.ioTimeoutNs(),
                 options.opDeadlineNs(), ModeBlock.NONE, areaId, options.requireStamps());
-        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable);
-        consensus.propose(register, Rank.ofHost(1, hostId), value, done);
+        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable, newestOwnBlock);
+        consensus.propose(register, Rank.ofHost(1, hostId), value, decision -> {
+            if (register.recovered() && (newestOwnBlock == null || !older(register.dblock(), newestOwnBlock))) {
+                newestOwnBlock = register.dblock();
+            }
+            done.done(decision);
+        });
     }
 
     /**

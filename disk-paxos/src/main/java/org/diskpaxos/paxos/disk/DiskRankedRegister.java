@@ -1,7 +1,6 @@
 package org.diskpaxos.paxos.disk;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,26 +39,27 @@ import org.diskpaxos.paxos.ondisk.ModeBlock;
  * {@code h + 1} of the area; a ballot reads sectors {@code 2 .. numHosts + 1} in one I/O. Ranks map to sanlock
  * ballot numbers with {@code maxHosts} as the stride ({@link Rank#toBallot}).
  *
- * <p>Buffers: one write buffer per disk suffices because the core never has two writes in flight to one disk; read
- * buffers come from a small per-disk pool, and a buffer whose read timed out stays out of the pool until its late
- * completion returns. A disk with {@link #STUCK_READS_MAX} reads outstanding fails new reads at once.
+ * <p>Buffers come from the replica's {@link BufferPool}, shared by all registers of the area, and go back only at
+ * an I/O's final completion: a buffer whose read or write timed out stays out of the pool until its late completion
+ * returns. A disk with {@link #STUCK_READS_MAX} reads outstanding fails new reads at once.
  */
 public final class DiskRankedRegister implements RankedRegister<Inp> {
 
     /** Reads per disk that may be outstanding (timed out and not yet completed) before new ones fail at once. */
     public static final int STUCK_READS_MAX = 4;
-    private static final int BUFFER_ALIGNMENT = 4096;
 
     /**
-     * Where the resource's lease area is on one disk, and the gate that serializes this process's writes to its
-     * sector there across all registers of the area ({@link SectorWriteGate}): keep one {@code Replica} per (area,
-     * disk) for the life of the process incarnation and hand the same one to every register of the area.
+     * Where the resource's lease area is on one disk, the gate that serializes this process's writes to its
+     * sector there across all registers of the area ({@link SectorWriteGate}), and the buffers those registers
+     * share ({@link BufferPool}): keep one {@code Replica} per (area, disk) for the life of the process incarnation
+     * and hand the same one to every register of the area.
      */
     public record Replica(AsyncBlockDevice device, long areaOffsetBytes, boolean syncAfterWrite,
-                          SectorWriteGate writeGate) {
+                          SectorWriteGate writeGate, BufferPool buffers) {
         public Replica {
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(writeGate, "writeGate");
+            Objects.requireNonNull(buffers, "buffers");
             if (areaOffsetBytes < 0) {
                 throw new IllegalArgumentException("area offset must be non-negative, got " + areaOffsetBytes);
             }
@@ -70,7 +70,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
          *                       memory-mapped file or a disk with a volatile write cache
          */
         public Replica(AsyncBlockDevice device, long areaOffsetBytes, boolean syncAfterWrite) {
-            this(device, areaOffsetBytes, syncAfterWrite, new SectorWriteGate());
+            this(device, areaOffsetBytes, syncAfterWrite, new SectorWriteGate(), new BufferPool());
         }
     }
 
@@ -114,13 +114,12 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     private final List<Replica> replicas;
     private final Config config;
     private final DiskBallot core;
-    private final IoBuffer[] writeBuffers;
-    private final List<ArrayDeque<IoBuffer>> freeReadBuffers = new ArrayList<>();
     private final int[] readsOutstanding;
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final List<DiskIo> outbox = new ArrayList<>();
 
     private final boolean[] writable;
+    private long supersededFromMemory;
     private Pending pending = Pending.NONE;
     private long pendingBallot;
     private Inp pendingValue;
@@ -141,12 +140,23 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
      *                      whose area did not validate is never written (it may not be this area at all)
      */
     public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks) {
+        this(loop, replicas, config, writableDisks, null);
+    }
+
+    /**
+     * @param newestOwnBlock the newest block this process wrote to its sector of this area, if it knows it (null:
+     *                       read it back, phase 0); saves a read per instance for a process that keeps its resources
+     */
+    public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks,
+                              BallotBlock newestOwnBlock) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.replicas = List.copyOf(replicas);
         this.config = Objects.requireNonNull(config, "config");
         this.core = new DiskBallot(this.replicas.size(), config.hostId(), config.lver());
         this.writable = writableDisks == null ? null : writableDisks.clone();
-        this.writeBuffers = new IoBuffer[this.replicas.size()];
+        if (newestOwnBlock != null) {
+            supersededFromMemory = !core.recoverFrom(newestOwnBlock) ? newestOwnBlock.lver() : 0;
+        }
         this.readsOutstanding = new int[this.replicas.size()];
         for (int d = 0; d < this.replicas.size(); d++) {
             Replica r = this.replicas.get(d);
@@ -163,8 +173,6 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
                 throw new IllegalArgumentException(r.device().name() + ": the lease area at offset "
                         + r.areaOffsetBytes() + " needs " + areaEnd + " bytes, the device has " + r.device().sizeBytes());
             }
-            writeBuffers[d] = new IoBuffer(alignedBuffer(config.sectorSizeBytes()));
-            freeReadBuffers.add(new ArrayDeque<>());
         }
     }
 
@@ -184,6 +192,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         start(Pending.WRITE, rank, value);
         writeCallback = Objects.requireNonNull(callback, "callback");
         begin();
+    }
+
+    /** Whether phase 0 is done (from disk or memory): then {@link #dblock()} is this process's newest block. */
+    public boolean recovered() {
+        return core.recovered();
     }
 
     /** The block this process last wrote or is writing, for status and tests. */
@@ -214,6 +227,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     }
 
     private void begin() {
+        if (supersededFromMemory > 0) {
+            long seen = supersededFromMemory;
+            loop.execute(() -> finished(new BallotResult.Superseded(seen)));
+            return;
+        }
         deadline = loop.schedule(config.opDeadlineNs(), this::deadlinePassed);
         if (!core.recovered()) {
             core.recover(outbox);
@@ -272,10 +290,13 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
 
     private static final boolean DEBUG = System.getProperty("dp.debug.io") != null;
 
+    /** Whether to trace this register's I/O; callers check it before building the message, which is costly. */
+    private boolean debugging() {
+        return DEBUG && config.lver() == Long.getLong("dp.debug.io");
+    }
+
     private void debug(String what) {
-        if (DEBUG && config.lver() == Long.getLong("dp.debug.io")) {
-            System.err.println(loop.nowNs() + " host " + config.hostId() + " " + what);
-        }
+        System.err.println(loop.nowNs() + " host " + config.hostId() + " " + what);
     }
 
     private void submitWrite(DiskIo.WriteBlock w) {
@@ -287,9 +308,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             });
             return;
         }
-        debug("write disk " + w.disk() + " io " + w.ioId() + " " + w.block());
+        if (debugging()) {
+            debug("write disk " + w.disk() + " io " + w.ioId() + " " + w.block());
+        }
         Replica r = replicas.get(w.disk());
-        IoBuffer buffer = writeBuffers[w.disk()];
+        IoBuffer buffer = r.buffers().take(config.sectorSizeBytes());
         BallotBlock b = w.block();
         Dblock dblock = new Dblock(b.mbal(), b.bal(), b.inp().inp(), b.inp().inp2(), b.inp().inp3(), b.lver(), 0);
         byte[] sector = DblockDescriptor.encodeSector(dblock, config.modeBlock(), config.sectorSizeBytes());
@@ -302,6 +325,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
                 config.sectorSizeBytes(), config.ioTimeoutNs(), this::writeDone));
         if (!accepted) {
             inFlight.remove(w.ioId());
+            r.buffers().give(buffer);
             loop.execute(() -> {
                 core.onWriteResult(w.ioId(), w.disk(), DiskBallot.WriteStatus.FAILED, r.device().name() + ": "
                         + SectorWriteGate.QUEUED_MAX + " earlier writes to this sector have not completed", outbox);
@@ -323,7 +347,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             replicas.get(f.disk()).device().sync(result.ioId(), config.ioTimeoutNs(), this::syncDone);
             return;
         }
-        deliverWrite(f.disk(), result);
+        deliverWrite(f, result);
     }
 
     private void syncDone(IoResult result) {
@@ -334,14 +358,20 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         if (result.status() != IoResult.Status.TIMED_OUT) {
             inFlight.remove(result.ioId());
         }
-        deliverWrite(f.disk(), result);
+        deliverWrite(f, result);
     }
 
-    private void deliverWrite(int disk, IoResult result) {
+    private void deliverWrite(InFlight f, IoResult result) {
+        int disk = f.disk();
         if (result.status() != IoResult.Status.TIMED_OUT) {
+            // The write's final completion: the device is done with the buffer and the sector.
+            replicas.get(disk).buffers().give(f.buffer());
             replicas.get(disk).writeGate().done();
         }
-        debug("write result disk " + disk + " io " + result.ioId() + " " + result.status() + (result.late() ? " late" : ""));
+        if (debugging()) {
+            debug("write result disk " + disk + " io " + result.ioId() + " " + result.status()
+                    + (result.late() ? " late" : ""));
+        }
         DiskBallot.WriteStatus status;
         if (result.late()) {
             status = DiskBallot.WriteStatus.LATE;
@@ -369,17 +399,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             return;
         }
         int lengthBytes = sectorCount * config.sectorSizeBytes();
-        IoBuffer buffer = takeReadBuffer(disk);
+        IoBuffer buffer = r.buffers().take(config.numHosts() * config.sectorSizeBytes());
         readsOutstanding[disk]++;
         inFlight.put(ioId, new InFlight(disk, buffer, request));
         long offset = r.areaOffsetBytes() + firstSector * config.sectorSizeBytes();
         r.device().read(ioId, offset, buffer, lengthBytes, config.ioTimeoutNs(), this::readDone);
-    }
-
-    /** A free read buffer large enough for a whole ballot read (own-block reads use its first sector). */
-    private IoBuffer takeReadBuffer(int disk) {
-        IoBuffer b = freeReadBuffers.get(disk).poll();
-        return b != null ? b : new IoBuffer(alignedBuffer(config.numHosts() * config.sectorSizeBytes()));
     }
 
     private void readDone(IoResult result) {
@@ -387,8 +411,10 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         if (f == null) {
             return;
         }
-        debug("read result disk " + f.disk() + " io " + result.ioId() + " " + result.status() + (result.late() ? " late" : "")
-                + (result.error() == null ? "" : " " + result.error().getMessage()));
+        if (debugging()) {
+            debug("read result disk " + f.disk() + " io " + result.ioId() + " " + result.status()
+                    + (result.late() ? " late" : "") + (result.error() == null ? "" : " " + result.error().getMessage()));
+        }
         int disk = f.disk();
         Replica r = replicas.get(disk);
         if (result.status() == IoResult.Status.TIMED_OUT) {
@@ -411,7 +437,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
                 decodeOwn(result.ioId(), disk, f.buffer().bytes());
             }
         } finally {
-            freeReadBuffers.get(disk).offer(f.buffer());
+            r.buffers().give(f.buffer());
         }
         drain();
     }
@@ -420,31 +446,41 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         BallotBlock[] blocks = new BallotBlock[config.numHosts()];
         for (int h = 1; h <= config.numHosts(); h++) {
             int at = (h - 1) * config.sectorSizeBytes();
-            String problem = problem(bytes, at, h);
+            Decoded<Dblock> decoded = DblockDescriptor.decode(bytes, at);
+            BallotBlock block = toBallotBlock(decoded);
+            String problem = problem(decoded, block, bytes, at, h);
             if (problem != null) {
                 core.onReadFailed(ioId, disk, describe(disk, h) + ": " + problem, outbox);
                 return;
             }
-            blocks[h - 1] = toBallotBlock(DblockDescriptor.decode(bytes, at));
+            blocks[h - 1] = block;
         }
-        debug("read disk " + disk + " io " + ioId + " " + java.util.Arrays.toString(blocks));
+        if (debugging()) {
+            debug("read disk " + disk + " io " + ioId + " " + java.util.Arrays.toString(blocks));
+        }
         core.onBlocksRead(ioId, disk, blocks, outbox);
     }
 
     private void decodeOwn(long ioId, int disk, ByteBuffer bytes) {
-        String problem = problem(bytes, 0, config.hostId());
+        Decoded<Dblock> decoded = DblockDescriptor.decode(bytes, 0);
+        BallotBlock own = toBallotBlock(decoded);
+        String problem = problem(decoded, own, bytes, 0, config.hostId());
         if (problem != null) {
             core.onReadFailed(ioId, disk, describe(disk, config.hostId()) + ": " + problem, outbox);
             return;
         }
-        debug("own read disk " + disk + " io " + ioId + " " + toBallotBlock(DblockDescriptor.decode(bytes, 0)));
-        core.onOwnBlockRead(ioId, disk, toBallotBlock(DblockDescriptor.decode(bytes, 0)), outbox);
+        if (debugging()) {
+            debug("own read disk " + disk + " io " + ioId + " " + own);
+        }
+        core.onOwnBlockRead(ioId, disk, own, outbox);
     }
 
-    /** Why the sector at {@code at}, read as host {@code hostId}'s, cannot be trusted; null if it can. */
-    private String problem(ByteBuffer bytes, int at, long hostId) {
-        Decoded<Dblock> decoded = DblockDescriptor.decode(bytes, at);
-        if (toBallotBlock(decoded) == null) {
+    /**
+     * Why the sector at {@code at}, read as host {@code hostId}'s, cannot be trusted; null if it can.
+     * {@code decoded} is its dblock and {@code block} that as the core's block ({@link #toBallotBlock}).
+     */
+    private String problem(Decoded<Dblock> decoded, BallotBlock block, ByteBuffer bytes, int at, long hostId) {
+        if (block == null) {
             return decoded.verdict().acceptedAsDblock() ? "fields break the dblock invariants (bal > mbal)"
                     : decoded.reason();
         }
@@ -527,11 +563,5 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             }
             cb.done(outcome);
         }
-    }
-
-    private static ByteBuffer alignedBuffer(int lengthBytes) {
-        int rounded = (lengthBytes + BUFFER_ALIGNMENT - 1) / BUFFER_ALIGNMENT * BUFFER_ALIGNMENT;
-        return ByteBuffer.allocateDirect(rounded + BUFFER_ALIGNMENT).alignedSlice(BUFFER_ALIGNMENT)
-                .limit(lengthBytes).slice();
     }
 }

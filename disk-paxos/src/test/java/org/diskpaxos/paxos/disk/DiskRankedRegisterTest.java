@@ -170,4 +170,44 @@ class DiskRankedRegisterTest {
         RankedRegister.Outcome w = write(p, Rank.ofHost(1, 1), new Inp(1, 1, 1));
         assertInstanceOf(RankedRegister.Outcome.Unavailable.class, w);
     }
+
+    @Test
+    void successiveInstancesReuseTheAreasBuffersButNeverOneATimedOutReadStillOwns() {
+        List<DiskRankedRegister.Replica> replicas = replicas();
+        ScriptedDevice d0 = disks.get(0);
+        for (long lver = 1; lver <= 20; lver++) {
+            DiskRankedRegister r = register(replicas, 1, lver);
+            assertInstanceOf(RankedRegister.ReadValue.class, read(r, Rank.ofHost(1, 1)));
+            assertInstanceOf(RankedRegister.Outcome.Committed.class, write(r, Rank.ofHost(1, 1), new Inp(1, 1, lver)));
+        }
+        assertEquals(2, replicas.get(0).buffers().allocated(), "one write and one read buffer for 20 instances");
+
+        d0.holdIf(h -> h.kind == IoResult.Kind.READ);
+        AtomicReference<RankedRegister.ReadOutcome<Inp>> first = new AtomicReference<>();
+        register(replicas, 1, 21).rrRead(Rank.ofHost(1, 1), first::set);
+        loop.runReady();
+        ScriptedDevice.Held stuck = d0.held.get(0);
+        d0.timeOut(stuck);
+        loop.advance(DEADLINE_NS * 2);
+        assertInstanceOf(RankedRegister.ReadValue.class, first.get(), "disks 1 and 2 are a majority");
+
+        List<org.diskpaxos.blockdev.async.IoBuffer> usedWhileStuck = new ArrayList<>();
+        d0.holdIf(h -> {
+            usedWhileStuck.add(h.buffer);
+            return false;
+        });
+        assertInstanceOf(RankedRegister.ReadValue.class, read(register(replicas, 1, 22), Rank.ofHost(1, 1)));
+        assertTrue(!usedWhileStuck.isEmpty() && !usedWhileStuck.contains(stuck.buffer),
+                "a buffer the disk may still be reading into was handed to another read");
+
+        d0.release(stuck);
+        loop.runReady();
+        List<org.diskpaxos.blockdev.async.IoBuffer> usedAfter = new ArrayList<>();
+        d0.holdIf(h -> {
+            usedAfter.add(h.buffer);
+            return false;
+        });
+        assertInstanceOf(RankedRegister.ReadValue.class, read(register(replicas, 1, 23), Rank.ofHost(1, 1)));
+        assertTrue(usedAfter.contains(stuck.buffer), "after its late completion the buffer is back in the pool");
+    }
 }

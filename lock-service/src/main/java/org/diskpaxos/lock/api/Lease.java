@@ -47,6 +47,9 @@ public interface Lease extends AutoCloseable {
     /** Releases the lease; idempotent, never throws for a lost lease. */
     ReleaseResult release();
 
+    /** Releases the lease without blocking the caller; completes with what {@link #release()} returns. */
+    CompletableFuture<ReleaseResult> releaseAsync();
+
     /** Same as {@link #release()}. */
     @Override
     void close();

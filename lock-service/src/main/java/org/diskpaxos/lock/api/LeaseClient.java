@@ -7,6 +7,26 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Acquires resource leases for this process: embedded (the process joins the lockspace itself) or through the
  * local lock daemon. One client per process and lockspace membership.
+ *
+ * <pre>{@code
+ * try (LeaseClient client = EmbeddedLeaseClient.open(config)) {     // joins the lockspace
+ *     ResourceId db = ResourceId.parse("vms/db");
+ *
+ *     // Wait as long as it takes:
+ *     try (Lease lease = client.acquire(db, LeaseOptions.EXCLUSIVE)) {
+ *         lease.checkValid();
+ *         storage.write(record, lease.fence());                    // storage refuses older tokens
+ *     }
+ *
+ *     // Or give up after a while (empty: a live host kept it all that time):
+ *     Optional<Lease> maybe = client.tryAcquire(db, Duration.ofSeconds(5), LeaseOptions.EXCLUSIVE);
+ *
+ *     // Or without blocking a thread; cancelling the future abandons the wait:
+ *     client.acquireAsync(db, LeaseOptions.EXCLUSIVE.haltOnLoss())
+ *           .thenAccept(lease -> { ...; lease.release(); });
+ * }
+ * }</pre>
+ * A complete program: {@code org.diskpaxos.lock.example.EmbeddedExample} ({@code ./dplock example}).
  */
 public interface LeaseClient extends AutoCloseable {
 

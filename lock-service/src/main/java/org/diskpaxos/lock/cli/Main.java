@@ -18,8 +18,10 @@ public final class Main {
     }
 
     static List<Command> commands() {
-        return List.of(new VersionCommand(), new BenchIoCommand(), new SimCommand(), new AgentCommand(),
-                new AgentKeyCommand(), new AgentBenchCommand());
+        return List.of(new InitCommand(), new DaemonCommand(), new StatusCommand(), new RunCommand(),
+                new AcquireCommand(), new ReleaseCommand(), new ExampleCommand(), new BenchCommand(),
+                new AgentCommand(), new AgentKeyCommand(), new SimCommand(), new BenchIoCommand(),
+                new BenchPaxosCommand(), new AgentBenchCommand(), new VersionCommand());
     }
 
     public static void main(String[] argv) {

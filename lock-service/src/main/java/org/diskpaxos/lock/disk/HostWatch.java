@@ -15,12 +15,12 @@ import org.diskpaxos.paxos.ondisk.LeaderRecord;
  *   <li>a higher generation or another owner on any disk — the watched incarnation is gone: RESTARTED (a joiner
  *       takes a slot only after the previous holder's leases ran out, see {@link Lockspace});</li>
  *   <li>a free slot on every readable disk: FREE;</li>
- *   <li>a read that started at or after {@code T0 + hostDead} in which every baselined disk answered unchanged:
- *       DEAD. Requiring every baselined disk (a majority) means any renewal that reached a majority after the
- *       baseline is seen on at least one of them.</li>
+ *   <li>a read that started at or after {@code T0 + hostDead} in which a majority of the disks answered unchanged
+ *       from their baselines: DEAD. Any renewal that reached a majority after the baseline lands on one of them (two
+ *       majorities intersect), so it would have shown as a change.</li>
  * </ul>
- * If a baselined disk stops answering for good, the watch starts over with a fresh baseline after
- * {@code hostDead} without a verdict, rather than judge on fewer disks.
+ * If fewer than a majority of baselined disks keep answering, the watch starts over with a fresh baseline after
+ * {@code 2 × hostDead} without a verdict, rather than judge on fewer disks.
  */
 final class HostWatch {
 
@@ -112,19 +112,19 @@ final class HostWatch {
     private boolean judge(List<LeaderRecord> records, long readStartNs) {
         boolean allFree = true;
         boolean anyRead = false;
-        boolean everyBaselinedUnchanged = true;
+        int unchangedBaselined = 0;
         for (int d = 0; d < records.size(); d++) {
             LeaderRecord r = records.get(d);
             LeaderRecord base = baseline[d];
             if (r == null) {
-                if (base != null) {
-                    everyBaselinedUnchanged = false;
-                }
                 continue;
             }
             anyRead = true;
             if (r.isFree()) {
-                continue; // left (or never joined): no renewal, and no sign of life
+                if (base != null) {
+                    unchangedBaselined++; // left (or never joined): no renewal, no sign of life
+                }
+                continue;
             }
             allFree = false;
             if (r.ownerGeneration() > generation) {
@@ -135,8 +135,8 @@ final class HostWatch {
                 return finish(new Verdict(Kind.ALIVE, r, "host " + hostId + " ('" + r.resourceName()
                         + "') renewed its delta lease"));
             }
-            if (base == null) {
-                everyBaselinedUnchanged = false;
+            if (base != null) {
+                unchangedBaselined++;
             }
         }
         if (anyRead && allFree) {
@@ -145,7 +145,7 @@ final class HostWatch {
         }
         long hostDeadNs = lockspace.timeouts().hostDeadNs();
         if (readStartNs >= baselineNs + hostDeadNs) {
-            if (everyBaselinedUnchanged) {
+            if (unchangedBaselined >= records.size() / 2 + 1) {
                 return finish(new Verdict(Kind.DEAD, newest(baseline), "host " + hostId
                         + "'s delta lease has not changed for " + (readStartNs - baselineNs) / 1_000_000 + " ms"));
             }

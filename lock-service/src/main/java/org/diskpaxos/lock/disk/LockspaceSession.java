@@ -104,7 +104,7 @@ public final class LockspaceSession {
                                 + "lapsed meanwhile"));
                         return;
                     }
-                    HeldLease lease = new HeldLease(this, resource, area, h.lver(), options);
+                    HeldLease lease = new HeldLease(this, resource, area, h.lver(), h.leader(), options);
                     held.put(resource.resource(), lease);
                     scheduleDeadlineCheck(lease);
                     done.accept(new AcquireResult.Acquired(lease));
@@ -132,7 +132,7 @@ public final class LockspaceSession {
     /** Releases {@code lease} on disk; {@code done} gets the result. On the loop. */
     void release(HeldLease lease, Consumer<ReleaseResult> done) {
         held.remove(lease.resource().resource(), lease);
-        leases.release(lease.area(), lease.fence(), failure -> done.accept(failure == null ? ReleaseResult.RELEASED
+        leases.release(lease.area(), lease.leader, failure -> done.accept(failure == null ? ReleaseResult.RELEASED
                 : ReleaseResult.RELEASED_LOCALLY));
     }
 
@@ -149,16 +149,18 @@ public final class LockspaceSession {
         private final ResourceId resource;
         private final DiskPaxosResource area;
         private final long fence;
+        private final org.diskpaxos.paxos.ondisk.LeaderRecord leader;
         private final LeaseOptions options;
         private final CompletableFuture<String> lost = new CompletableFuture<>();
         private volatile boolean released;
 
         HeldLease(LockspaceSession session, ResourceId resource, DiskPaxosResource area, long fence,
-                  LeaseOptions options) {
+                  org.diskpaxos.paxos.ondisk.LeaderRecord leader, LeaseOptions options) {
             this.session = session;
             this.resource = resource;
             this.area = area;
             this.fence = fence;
+            this.leader = leader;
             this.options = options;
         }
 
@@ -230,6 +232,7 @@ public final class LockspaceSession {
         }
 
         /** Releases asynchronously; completes on the loop. */
+        @Override
         public CompletableFuture<ReleaseResult> releaseAsync() {
             CompletableFuture<ReleaseResult> result = new CompletableFuture<>();
             if (released) {

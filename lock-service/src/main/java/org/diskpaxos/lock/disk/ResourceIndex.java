@@ -44,6 +44,10 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
     private final SectorIo indexIo;
     private final Map<String, Integer> cache = new HashMap<>();
     private final Map<Integer, DiskPaxosResource> areas = new HashMap<>();
+    /** Index slots whose entries are damaged and hold no majority name, with why (from the last reload). */
+    private final Map<Integer, String> damaged = new java.util.TreeMap<>();
+    /** Index slots holding anything on any disk (from the last reload): never handed out again. */
+    private final java.util.Set<Integer> occupied = new java.util.HashSet<>();
     private final long randomSeed;
     private DiskPaxosResource indexLease;
 
@@ -101,10 +105,15 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
             Integer found = cache.get(resourceName);
             if (found != null) {
                 done.accept(areas.computeIfAbsent(found, i -> area(resourceName, i)), null);
+            } else if (problem != null) {
+                done.accept(null, problem);
+            } else if (damage() != null) {
+                done.accept(null, "resource '" + resourceName + "' is not in lockspace '" + lockspaceName
+                        + "', but " + damage() + "; it may have been there: repair the index before using or "
+                        + "creating '" + resourceName + "'");
             } else {
-                done.accept(null, problem != null ? problem : "unknown resource '" + resourceName + "' in lockspace '"
-                        + lockspaceName + "'; create it with: dplock init resource " + lockspaceName + "/"
-                        + resourceName);
+                done.accept(null, "unknown resource '" + resourceName + "' in lockspace '" + lockspaceName
+                        + "'; create it with: dplock init resource " + lockspaceName + "/" + resourceName);
             }
         });
     }
@@ -114,11 +123,21 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
         reload(problem -> done.accept(List.copyOf(new java.util.TreeSet<>(cache.keySet())), problem));
     }
 
-    /** Re-reads the index header and entries; {@code done} gets null or a problem. */
+    /**
+     * Re-reads the index header and entries; {@code done} gets null or a problem.
+     *
+     * <p>A disk whose header is missing or damaged counts as failed (a minority is survived); one whose header is
+     * intact but names another lockspace is a configuration error. An entry counts where a majority of disks hold the
+     * same valid name. Entries carry no checksum (sanlock's format), so damage shows only as a name that is not
+     * valid text or an offset that is not the slot's: a slot with such an entry and no majority is
+     * <em>damaged</em> ({@link #damaged}); it is never reused, and a name not found while any slot is damaged may be
+     * the damaged one, so it is neither reported as simply unknown nor created again.
+     */
     private void reload(Consumer<String> done) {
         int sector = layout.geometry().sectorSizeBytes();
         indexIo.readAll(0, sector + layout.entriesLengthBytes(), reads -> {
-            List<ByteBuffer> good = new ArrayList<>();
+            ByteBuffer[] good = new ByteBuffer[reads.size()];
+            int goodCount = 0;
             List<String> problems = new ArrayList<>();
             for (int d = 0; d < reads.size(); d++) {
                 SectorIo.Read r = reads.get(d);
@@ -129,40 +148,88 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
                 Decoded<RindexHeader> header = RindexDescriptor.decodeHeader(r.bytes(), 0);
                 String where = indexIo.disk(d).where(0);
                 if (header.verdict() != Verdict.VALID) {
-                    done.accept(where + ": no resource index (" + header.verdict() + ", " + header.reason()
-                            + "); format the lockspace with: dplock init lockspace");
-                    return;
+                    problems.add(where + ": no resource index (" + header.verdict() + ", " + header.reason() + ")");
+                    continue;
                 }
                 if (!header.value().lockspaceName().equals(lockspaceName)) {
                     done.accept(where + ": the resource index belongs to lockspace '"
                             + header.value().lockspaceName() + "', expected '" + lockspaceName + "'");
                     return;
                 }
-                good.add(r.bytes());
+                good[d] = r.bytes();
+                goodCount++;
             }
-            if (good.size() < indexIo.majority()) {
+            if (goodCount < indexIo.majority()) {
                 done.accept("lockspace '" + lockspaceName + "': the resource index is readable on only "
-                        + good.size() + " of " + reads.size() + " disks (" + String.join("; ", problems) + ")");
+                        + goodCount + " of " + reads.size() + " disks (" + String.join("; ", problems)
+                        + "); if the lockspace was never formatted: dplock init lockspace");
                 return;
             }
             cache.clear();
+            damaged.clear();
+            occupied.clear();
             for (int i = 0; i < layout.maxResources(); i++) {
-                int at = RindexDescriptor.entryOffsetBytes(layout.geometry(), i);
-                Map<String, Integer> votes = new HashMap<>();
-                for (ByteBuffer b : good) {
-                    Decoded<RindexEntry> e = RindexDescriptor.decodeEntry(b, at);
-                    if (e.verdict() == Verdict.VALID) {
-                        votes.merge(e.value().name(), 1, Integer::sum);
-                    }
-                }
-                for (Map.Entry<String, Integer> v : votes.entrySet()) {
-                    if (v.getValue() >= indexIo.majority()) {
-                        cache.put(v.getKey(), i);
-                    }
-                }
+                readSlot(i, good);
             }
             done.accept(null);
         });
+    }
+
+    /** Judges index slot {@code i} across the disks whose index was readable ({@code good[d]} non-null). */
+    private void readSlot(int i, ByteBuffer[] good) {
+        int at = RindexDescriptor.entryOffsetBytes(layout.geometry(), i);
+        long expectedOffset = layout.resourceOffsetBytes(baseOffsets.get(0), i);
+        Map<String, Integer> votes = new HashMap<>();
+        List<String> bad = new ArrayList<>();
+        for (int d = 0; d < good.length; d++) {
+            if (good[d] == null) {
+                continue;
+            }
+            Decoded<RindexEntry> e = RindexDescriptor.decodeEntry(good[d], at);
+            if (e.verdict() == Verdict.BLANK) {
+                continue;
+            }
+            occupied.add(i);
+            String name = e.value().name();
+            if (e.verdict() != Verdict.VALID || !validName(name) || e.value().resourceOffsetBytes() != expectedOffset) {
+                bad.add(indexIo.disk(d).where(at) + ": entry " + i + " is damaged (name '" + printable(name)
+                        + "', offset " + e.value().resourceOffsetBytes() + ", expected " + expectedOffset + ")");
+                continue;
+            }
+            votes.merge(name, 1, Integer::sum);
+        }
+        for (Map.Entry<String, Integer> v : votes.entrySet()) {
+            if (v.getValue() >= indexIo.majority()) {
+                cache.put(v.getKey(), i);
+                return;
+            }
+        }
+        if (!bad.isEmpty() || votes.size() > 1) {
+            damaged.put(i, bad.isEmpty() ? "entry " + i + ": the disks hold different names " + votes.keySet()
+                    : String.join("; ", bad));
+        }
+    }
+
+    private static boolean validName(String name) {
+        try {
+            org.diskpaxos.lock.api.ResourceId.parse("x/" + name);
+            return name.indexOf('\uFFFD') < 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String printable(String name) {
+        StringBuilder b = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            b.append(c < 0x20 || c == 0x7F ? "?" : String.valueOf(c));
+        }
+        return b.toString();
+    }
+
+    /** What is damaged in the index, one line per slot, or null when nothing is. */
+    private String damage() {
+        return damaged.isEmpty() ? null : "the resource index is damaged: " + String.join("; ", damaged.values());
     }
 
     /**
@@ -170,7 +237,23 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
      * {@code done} gets null on success (also when it already existed), else the problem.
      */
     public void create(String resourceName, ResourceLeases leases, Consumer<String> done) {
+        create(resourceName, layout.geometry().maxHosts(), leases, done);
+    }
+
+    /**
+     * As {@link #create(String, ResourceLeases, Consumer)}, formatting a new area with {@code numHosts} host blocks
+     * (sanlock's {@code num_hosts}; {@code max_hosts} stays the geometry's): a ballot reads only the first
+     * {@code numHosts} blocks, so a small {@code numHosts} makes every acquire cheaper, and only hosts with an id up to
+     * {@code numHosts} can acquire the resource. The record stays sanlock-valid ({@code 1 <= num_hosts <= max_hosts}).
+     * An existing resource keeps the {@code num_hosts} it was formatted with.
+     */
+    public void create(String resourceName, int numHosts, ResourceLeases leases, Consumer<String> done) {
         org.diskpaxos.lock.api.ResourceId.parse(lockspaceName + "/" + resourceName);
+        int maxHosts = layout.geometry().maxHosts();
+        if (numHosts < 1 || numHosts > maxHosts) {
+            throw new IllegalArgumentException("num_hosts of '" + resourceName + "' must be 1.." + maxHosts + " for "
+                    + layout.geometry().describe() + ", got " + numHosts);
+        }
         DiskPaxosResource lease = indexLease();
         long deadline = loop.nowNs() + 2 * timeouts.hostDeadNs() + 10 * timeouts.ioTimeoutNs();
         leases.acquire(lease, deadline, outcome -> {
@@ -178,7 +261,7 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
                 done.accept("creating '" + resourceName + "': could not take the resource index lease: " + outcome);
                 return;
             }
-            Consumer<String> finish = problem -> leases.release(lease, held.lver(), releaseProblem -> done.accept(problem));
+            Consumer<String> finish = problem -> leases.release(lease, held.leader(), releaseProblem -> done.accept(problem));
             reload(problem -> {
                 if (problem != null) {
                     finish.accept(problem);
@@ -188,13 +271,19 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
                     finish.accept(null);
                     return;
                 }
+                if (damage() != null) {
+                    // The damaged entry may be this very name: a second area for it would grant it twice.
+                    finish.accept("not creating '" + resourceName + "' in lockspace '" + lockspaceName + "': "
+                            + damage());
+                    return;
+                }
                 int free = firstFree();
                 if (free < 0) {
                     finish.accept("lockspace '" + lockspaceName + "' is full: all " + layout.maxResources()
                             + " resources are in use");
                     return;
                 }
-                formatArea(resourceName, free, formatProblem -> {
+                formatArea(resourceName, free, numHosts, formatProblem -> {
                     if (formatProblem != null) {
                         finish.accept(formatProblem);
                         return;
@@ -211,19 +300,17 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
     }
 
     private int firstFree() {
-        java.util.Set<Integer> used = new java.util.HashSet<>(cache.values());
         for (int i = 0; i < layout.maxResources(); i++) {
-            if (!used.contains(i)) {
+            if (!occupied.contains(i)) {
                 return i;
             }
         }
         return -1;
     }
 
-    private void formatArea(String name, int index, Consumer<String> done) {
-        byte[] area = AreaInit.resource(lockspaceName, name, layout.geometry(), layout.geometry().maxHosts());
-        DblockStamp.stampBlankDblocks(area, layout.geometry(), layout.geometry().maxHosts(),
-                DblockStamp.areaId(lockspaceName, name));
+    private void formatArea(String name, int index, int numHosts, Consumer<String> done) {
+        byte[] area = AreaInit.resource(lockspaceName, name, layout.geometry(), numHosts);
+        DblockStamp.stampBlankDblocks(area, layout.geometry(), numHosts, DblockStamp.areaId(lockspaceName, name));
         long offsetInIndexArea = layout.resourceOffsetBytes(0, index) - layout.rindexOffsetBytes(0);
         indexIo.writeAll(offsetInIndexArea, area, w -> done.accept(w.succeeded() >= indexIo.majority() ? null
                 : "formatting the lease area of '" + name + "' reached " + w.succeeded() + " of " + disks.size()

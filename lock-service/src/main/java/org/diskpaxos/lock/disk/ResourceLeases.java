@@ -45,14 +45,6 @@ public final class ResourceLeases {
     }
 
     private final Lockspace lockspace;
-    private static final boolean DEBUG = System.getProperty("dp.debug.lease") != null;
-
-    private void debug(String what) {
-        if (DEBUG) {
-            System.err.printf(java.util.Locale.ROOT, "%.6f host %d   %s%n", lockspace.loop().nowNs() / 1e9,
-                    lockspace.hostId(), what);
-        }
-    }
 
     private long lastProposalTimestampMs;
 
@@ -116,16 +108,19 @@ public final class ResourceLeases {
         }
 
         private void considerOwner(LeaderRecord leader) {
-            debug("leader lver " + leader.lver() + " owner " + leader.ownerId() + "/" + leader.ownerGeneration()
-                    + " ts " + leader.timestamp() + (leader.isFree() ? " free" : "") + " (me gen "
-                    + lockspace.generation() + ")");
+            if (lockspace.hostId() > leader.numHosts()) {
+                // The ballot has no block for us: refuse here, before any write (the register would reject it).
+                done.accept(new Outcome.Failed("host id " + lockspace.hostId() + " cannot acquire resource '"
+                        + leader.resourceName() + "': its area was formatted with num_hosts " + leader.numHosts()
+                        + "; use a host id 1.." + leader.numHosts() + " or a resource with more host slots"));
+                return;
+            }
             if (leader.isFree() || leader.ownerId() == lockspace.hostId()
                     && leader.ownerGeneration() <= lockspace.generation()) {
                 decide(leader);
                 return;
             }
             HostWatch.Verdict gone = lockspace.hostGone(leader.ownerId(), leader.ownerGeneration());
-            debug("owner host " + leader.ownerId() + " gone: " + gone);
             if (gone != null) {
                 decide(leader);
             } else {
@@ -150,24 +145,19 @@ public final class ResourceLeases {
             long timestampMs = nextProposalTimestampMs();
             Inp mine = new Inp(lockspace.hostId(), lockspace.generation(), timestampMs);
             resource.decide(leader, lver, mine, decision -> {
-                debug("decide lver " + lver + ": " + decision);
                 if (decision instanceof Consensus.Decision.Decided<Inp> d) {
                     Inp owner = d.value();
                     LeaderRecord next = leader.withLver(lver).withOwner(owner.inp(), owner.inp2(), owner.inp3())
                             .withWriter(lockspace.hostId(), lockspace.generation(), timestampMs);
-                    resource.writeLeader(next, failure -> {
-                        if (owner.equals(mine)) {
-                            if (failure != null) {
-                                // Decided for us but not recorded: nobody else can take it while we live; a release
-                                // or our death frees it. Report it held: the consensus decision is what counts.
-                                done.accept(new Outcome.Held(lver, next));
-                            } else {
-                                done.accept(new Outcome.Held(lver, next));
-                            }
-                        } else {
-                            start();
-                        }
-                    });
+                    if (owner.equals(mine)) {
+                        // Decided: the lease is ours now. The leader record only tells others cheaply; a host that
+                        // reads a stale one decides this instance again and learns the same owner. So write it in
+                        // the background (its gate orders it before our release's write).
+                        resource.writeLeader(next, failure -> { });
+                        done.accept(new Outcome.Held(lver, next));
+                    } else {
+                        resource.writeLeader(next, failure -> start());
+                    }
                 } else if (decision instanceof Consensus.Decision.Superseded<Inp>) {
                     start();
                 } else {
@@ -187,25 +177,14 @@ public final class ResourceLeases {
     }
 
     /**
-     * Releases a lease this host holds at {@code lver}: the leader is marked free if it still names us at that
-     * version. {@code done} gets null on success, else why not (the lease is then freed by our host's death).
+     * Releases a lease this host holds: writes the leader it recorded at acquire, marked free. No read first: our
+     * own leader write (possibly still in flight, ordered before this one per disk) is the newest, since nobody
+     * takes a lease from a live holder. {@code done} gets null on success, else why not (the lease is then freed
+     * by this host's leaving or death).
      */
-    public void release(DiskPaxosResource resource, long lver, Consumer<String> done) {
-        resource.readLeader(read -> {
-            if (!(read instanceof DiskPaxosResource.LeaderRead.Leader l)) {
-                done.accept(read instanceof DiskPaxosResource.LeaderRead.WrongArea w ? w.message()
-                        : ((DiskPaxosResource.LeaderRead.Unavailable) read).message());
-                return;
-            }
-            LeaderRecord leader = l.leader();
-            if (leader.lver() != lver || leader.ownerId() != lockspace.hostId()
-                    || leader.ownerGeneration() != lockspace.generation() || leader.isFree()) {
-                done.accept(null);
-                return;
-            }
-            long timestampMs = Math.max(1, lockspace.loop().nowNs() / 1_000_000L);
-            resource.writeLeader(leader.withTimestamp(0).withWriter(lockspace.hostId(), lockspace.generation(),
-                    timestampMs), done::accept);
-        });
+    public void release(DiskPaxosResource resource, LeaderRecord heldLeader, Consumer<String> done) {
+        long timestampMs = Math.max(1, lockspace.loop().nowNs() / 1_000_000L);
+        resource.writeLeader(heldLeader.withTimestamp(0).withWriter(lockspace.hostId(), lockspace.generation(),
+                timestampMs), done::accept);
     }
 }

@@ -10,9 +10,10 @@ import org.diskpaxos.paxos.disk.SectorWriteGate;
 
 /**
  * Reads and writes of one sector range of an area on every disk at once, on the area's event loop: the I/O
- * pattern of delta leases. Both complete as soon as the outcome is known — a majority of disks succeeded, or too
- * many failed for a majority — without waiting for stragglers (a stopped disk must not stall a renewal). Writes go
- * through a {@link SectorWriteGate} per disk, so a late write never overwrites a later one.
+ * pattern of delta leases. Writes complete as soon as the outcome is known — a majority of disks succeeded, or too
+ * many failed for a majority — without waiting for stragglers (a stopped disk must not stall a renewal); reads wait
+ * for every disk (bounded by the I/O timeout), since only the caller can tell a right record from a wrong one. Writes
+ * go through a {@link SectorWriteGate} per disk, so a late write never overwrites a later one.
  */
 final class SectorIo {
     private static final int ALIGNMENT = 4096;
@@ -51,8 +52,8 @@ final class SectorIo {
     }
 
     /**
-     * Reads {@code lengthBytes} at {@code offsetInAreaBytes} on every disk; {@code done} gets one result a disk (null
-     * for disks that had not answered) as soon as a majority read it or too many failed for a majority.
+     * Reads {@code lengthBytes} at {@code offsetInAreaBytes} on every disk; {@code done} gets one result a disk once
+     * every disk answered or timed out.
      */
     void readAll(long offsetInAreaBytes, int lengthBytes, RankedRegister.Callback<List<Read>> done) {
         int n = disks.size();
@@ -76,7 +77,9 @@ final class SectorIo {
                             results[disk] = new Read(null, a.where(offsetInAreaBytes) + ": read " + describe(result));
                             failed[0]++;
                         }
-                        if (ok[0] >= majority() || failed[0] > n - majority() || ok[0] + failed[0] == n) {
+                        // Every disk (each read is bounded by the I/O timeout): a disk that answers may still hold
+                        // the wrong record, which only the caller can judge, so an early majority is no majority.
+                        if (ok[0] + failed[0] == n) {
                             reported[0] = true;
                             List<Read> view = new ArrayList<>(n);
                             for (Read r : results) {

@@ -189,12 +189,80 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         return lockspace.state();
     }
 
-    /** Creates a resource in the lockspace's index (idempotent); blocks. */
-    public void createResource(String resourceName) throws LeaseException, InterruptedException {
-        ResourceId.parse(config.lockspace() + "/" + resourceName);
+    /** Until when this host's leases in the lockspace are valid, on {@link System#nanoTime()}'s clock. */
+    public long validUntilNanos() {
+        return lockspace.state() == Lockspace.State.JOINED ? lockspace.validUntilNs() : 0;
+    }
+
+    /** This host's generation in the lockspace (its delta lease's owner_generation). */
+    public long generation() {
+        return lockspace.generation();
+    }
+
+    /** Why the membership was lost, or null. */
+    public String lostReason() {
+        return lockspace.lostReason();
+    }
+
+    /** Leases held through this client now. */
+    public List<LockspaceSession.HeldLease> held() {
+        return session.heldSnapshot();
+    }
+
+    /**
+     * Acquires asynchronously, waiting up to {@code wait} for a live holder to release; completes with the lease,
+     * or empty if it stayed busy, or exceptionally (a {@link LeaseException}) for anything else. Never blocks.
+     */
+    public CompletableFuture<Optional<Lease>> acquireAsync(ResourceId resource, Duration wait, LeaseOptions options) {
+        CompletableFuture<Optional<Lease>> out = new CompletableFuture<>();
+        start(resource, wait, options).thenAccept(result -> {
+            if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
+                if (!out.complete(Optional.of(a.lease()))) {
+                    a.lease().releaseAsync();
+                }
+            } else if (result instanceof LockspaceSession.AcquireResult.Busy) {
+                out.complete(Optional.empty());
+            } else {
+                out.completeExceptionally(new StorageUnavailableException(
+                        ((LockspaceSession.AcquireResult.Failed) result).message()));
+            }
+        });
+        return out;
+    }
+
+    /** Creates a resource asynchronously; completes with null or the problem. Never blocks. */
+    public CompletableFuture<String> createResourceAsync(String resourceName) {
         CompletableFuture<String> done = new CompletableFuture<>();
+        try {
+            ResourceId.parse(config.lockspace() + "/" + resourceName);
+        } catch (IllegalArgumentException e) {
+            done.complete(e.getMessage());
+            return done;
+        }
         ResourceLeases leases = new ResourceLeases(lockspace);
         loop.execute(() -> index.create(resourceName, leases, done::complete));
+        return done;
+    }
+
+    /** Creates a resource in the lockspace's index (idempotent); blocks. */
+    public void createResource(String resourceName) throws LeaseException, InterruptedException {
+        createResource(resourceName, config.geometry().maxHosts());
+    }
+
+    /**
+     * Creates a resource whose lease area has {@code numHosts} host blocks (sanlock's {@code num_hosts}, 1..max
+     * hosts): acquires read only that many, and only hosts with ids up to {@code numHosts} may acquire it. Idempotent
+     * (an existing resource keeps its own {@code num_hosts}); blocks.
+     */
+    public void createResource(String resourceName, int numHosts) throws LeaseException, InterruptedException {
+        ResourceId.parse(config.lockspace() + "/" + resourceName);
+        if (numHosts < 1 || numHosts > config.geometry().maxHosts()) {
+            throw new IllegalArgumentException("num_hosts must be 1.." + config.geometry().maxHosts() + ", got "
+                    + numHosts);
+        }
+        CompletableFuture<String> done = new CompletableFuture<>();
+        ResourceLeases leases = new ResourceLeases(lockspace);
+        loop.execute(() -> index.create(resourceName, numHosts, leases, done::complete));
         String problem = join(done);
         if (problem != null) {
             throw new LeaseException(problem);

@@ -38,8 +38,8 @@ class SimCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seed"), err::toString);
         assertEquals(Main.EXIT_USAGE, run("sim", "--seed", "1", "--seeds", "3"));
         assertEquals(Main.EXIT_USAGE, run("sim", "--seed", "1", "--faults", "maybe"));
-        assertEquals(Main.EXIT_USAGE, run("sim", "--seed", "1", "--protocol", "disk"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown protocol 'disk'"), err::toString);
+        assertEquals(Main.EXIT_USAGE, run("sim", "--seed", "1", "--protocol", "tape"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown protocol 'tape'"), err::toString);
         assertEquals(Main.EXIT_USAGE, run("sim", "--seeds", "0"));
         assertEquals(Main.EXIT_USAGE, run("sim", "--seed", "1", "extra"));
     }
