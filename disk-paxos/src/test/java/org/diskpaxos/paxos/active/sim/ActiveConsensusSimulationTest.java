@@ -12,7 +12,8 @@ import org.junit.jupiter.api.TestFactory;
  * Active Disk Paxos on the simulator — Consensus over ActiveRankedRegisters on simulated agents that crash, restart
  * and lose power, over a network that delays, drops, duplicates, reorders and partitions — keeps agreement,
  * validity, ranked-register safety, monotonic ranks and agent durability after every event, and keeps deciding once
- * faults within tolerance heal; with a dozen processes, and with 10,000 (safety only). {@code -Dsim.seed=N} replays one seed; the
+ * faults within tolerance heal; with a dozen processes, and with 10,000 (safety only). {@code -Dsim.seed=N}
+ * replays one seed; the
  * {@code long} sweeps run with -Plong.
  */
 class ActiveConsensusSimulationTest {
