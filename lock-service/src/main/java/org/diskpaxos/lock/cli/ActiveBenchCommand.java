@@ -11,10 +11,11 @@ import org.diskpaxos.paxos.active.bench.ActiveBenchmark;
 
 /** {@code dplock bench --mode active}: Active Disk Paxos decisions against running agents ({@link ActiveBenchmark}). */
 final class ActiveBenchCommand {
-    static final String HELP = "With --mode active: --clients client processes (a process id and resource each) decide\n"
-            + "instance after instance with Active Disk Paxos on the agents at --agents (started with 'dplock agent',\n"
-            + "--resources at least the clients), and the run reports decision latency (p50/p90/p99) and decisions/s\n"
-            + "next to a loopback TCP round trip and one 512 B write + fdatasync in DIR, measured in the same run.\n"
+    static final String HELP = "With --mode active: --clients client processes (a process id and resource each)\n"
+            + "decide instance after instance with Active Disk Paxos on the agents at --agents (started with\n"
+            + "'dplock agent', --resources at least the clients); the run reports decision latency (p50/p90/p99)\n"
+            + "and decisions/s next to a loopback TCP round trip and one 512 B write + fdatasync in DIR, measured\n"
+            + "in the same run.\n"
             + "  --agents H:P,...     the agents (1, 3 or 5)\n"
             + "  --key FILE           their pre-shared key\n"
             + "  --clients N          client processes, 1 to 100000 (default 10)\n"
