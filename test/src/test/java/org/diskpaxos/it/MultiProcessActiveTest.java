@@ -32,7 +32,7 @@ class MultiProcessActiveTest {
     private static final int AGENTS = 3;
     private static final int JVMS = 3;
     private static final int PROCESSES_PER_JVM = 3;
-    private static final int INSTANCES = 40;
+    private static final int INSTANCES = 80;
 
     /** An agent process: its JVM and the port it listens on. */
     private record Agent(Process process, int port) {
