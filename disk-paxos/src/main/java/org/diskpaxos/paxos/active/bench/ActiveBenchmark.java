@@ -41,7 +41,8 @@ import org.diskpaxos.paxos.bench.Latencies;
  * resource, a decision is one rrWrite round (the fast path). Clients share a few event loops and, per group of
  * {@value #CLIENTS_PER_CONNECTION}, one connection to each agent. A client waits {@code thinkNs} between decisions
  * (0: back to back, a throughput run); with a think time, the clients' first proposals are spread over one think
- * time.
+ * time. Above {@value #CLIENTS_PER_CONNECTION} clients, requests get 5 s and operations 20 s instead of the LAN
+ * defaults: a closed loop of thousands of clients queues at the agents for longer than half a second.
  */
 public final class ActiveBenchmark {
     static final int CLIENTS_PER_CONNECTION = 200;
@@ -93,7 +94,10 @@ public final class ActiveBenchmark {
         List<Client> clients = new ArrayList<>();
         try (AgentTransport transport = AgentTransport.start("active-bench")) {
             int groups = (config.clients() + CLIENTS_PER_CONNECTION - 1) / CLIENTS_PER_CONNECTION;
-            ActiveOptions options = ActiveOptions.defaults();
+            // Thousands of clients in a closed loop queue at the agents for longer than the LAN defaults allow:
+            // a timed-out request is sent again and adds to the queue. Give requests as long as the queue takes.
+            ActiveOptions options = config.clients() <= CLIENTS_PER_CONNECTION ? ActiveOptions.defaults()
+                    : new ActiveOptions(5_000_000_000L, 20_000_000_000L, 50_000_000L, true);
             long startNs = System.nanoTime();
             long measureFromNs = startNs + config.warmupNs();
             long endNs = measureFromNs + config.durationNs();
