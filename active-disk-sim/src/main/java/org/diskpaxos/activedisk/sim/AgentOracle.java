@@ -30,7 +30,7 @@ import org.diskpaxos.sim.check.Checker;
  *       client wrote there, or zeros.</li>
  * </ul>
  */
-final class AgentOracle implements Checker, SimAgent.Observer {
+public final class AgentOracle implements Checker, SimAgent.Observer {
     private final int agents;
     private Simulation sim;
     private final SimAgent[] current;
@@ -49,7 +49,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
     private record Write(AgentRank rank, byte[] value) {
     }
 
-    AgentOracle(int agents, int casBlocks) {
+    public AgentOracle(int agents, int casBlocks) {
         this.agents = agents;
         this.current = new SimAgent[agents];
         this.dirty = new boolean[agents];
@@ -65,7 +65,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
         }
     }
 
-    void install(Simulation simulation) {
+    public void install(Simulation simulation) {
         this.sim = simulation;
         simulation.checkers().register(this);
     }
@@ -305,7 +305,7 @@ final class AgentOracle implements Checker, SimAgent.Observer {
         sim.fail(name(), message);
     }
 
-    String summary() {
+    public String summary() {
         return "facts " + facts + ", durability checks " + checks + ", agent loads " + loads + ", storage failures "
                 + storageFailures;
     }

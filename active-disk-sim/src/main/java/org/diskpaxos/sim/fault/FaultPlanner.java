@@ -192,7 +192,7 @@ public final class FaultPlanner {
         if (on(0.5)) {
             f = f.withTornWrites(prng.nextDouble(0.02, 0.3));
         }
-        if (faulty) {
+        if (faulty && spec.faultyDisksCorrupt()) {
             MisdirectDisk.Mode mode = spec.staleReplays() ? MisdirectDisk.Mode.BOTH
                     : prng.chance(0.5) ? MisdirectDisk.Mode.READS : MisdirectDisk.Mode.WRITES;
             f = f.withMisdirection(prng.chance(0.6) ? prng.nextDouble(0.001, 0.02) : 0, prng.nextInt(1, 9), mode);
@@ -234,7 +234,7 @@ public final class FaultPlanner {
             long at = timeBeforeHeal();
             events.add(new TimedFault.DiskStop(disk, at, windowEndingBeforeHeal(at, 300 * MS)));
         }
-        if (faulty && prng.chance(0.4)) {
+        if (faulty && (!spec.faultyDisksCorrupt() || prng.chance(0.4))) {
             events.add(new TimedFault.DiskStop(disk, timeBeforeHeal(), TimedFault.FOREVER));
         }
         int powerLosses = writeCache && on(0.6) ? prng.nextInt(1, 4) : 0;

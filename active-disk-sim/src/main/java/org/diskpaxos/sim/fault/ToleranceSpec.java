@@ -19,6 +19,11 @@ import org.diskpaxos.sim.Topology;
  *   <li>{@code atomicSectors}: whether the protocol relies on a sector write being atomic across power loss (the
  *       sector holds the old or the new content, never garbage), as sanlock and Disk Paxos do. When it does, a
  *       power loss leaves garbage in a cached sector only on a faulty disk.</li>
+ *   <li>{@code faultyDisksCorrupt}: whether faulty disks may corrupt data (bit flips, misdirected I/O) or only
+ *       stop answering for good. A store that keeps two copies of each record cannot tell a corrupted newest copy
+ *       from a torn unacknowledged write and falls back to the older copy: it forgets. Protocols whose replicas are
+ *       such stores (Active Disk Paxos' agents) claim crash-stop disks only, like the paper; beyond tolerance more
+ *       disks stop.</li>
  *   <li>{@code tripsPerLivenessPhase}: within tolerance, one disk trip takes at most the liveness phase (heal to
  *       end) divided by this (default 20). Protocols whose progress needs many sequential waits of several I/O
  *       timeouts (leases: a dead holder is judged after {@code 7 × ioTimeout}) ask for more.</li>
@@ -29,7 +34,13 @@ import org.diskpaxos.sim.Topology;
  * the liveness phase (heal to end) can be demanded: latency and stalls are short against it.
  */
 public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, TimingBounds timing,
-        boolean staleReplays, boolean atomicSectors, int tripsPerLivenessPhase) {
+        boolean staleReplays, boolean atomicSectors, int tripsPerLivenessPhase, boolean faultyDisksCorrupt) {
+
+    /** A spec whose faulty disks may corrupt data. */
+    public ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, TimingBounds timing, boolean staleReplays,
+            boolean atomicSectors, int tripsPerLivenessPhase) {
+        this(faultyDisksMax, hostGroups, timing, staleReplays, atomicSectors, tripsPerLivenessPhase, true);
+    }
 
     /** A contiguous range of host indices, of which at most {@code faultyMax} may be faulty. */
     public record HostGroup(String name, int firstHost, int hostCount, int faultyMax) {
@@ -65,17 +76,26 @@ public record ToleranceSpec(int faultyDisksMax, List<HostGroup> hostGroups, Timi
 
     /** This spec, claiming (or not) to survive stale replays. */
     public ToleranceSpec withStaleReplays(boolean survives) {
-        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, survives, atomicSectors, tripsPerLivenessPhase);
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, survives, atomicSectors, tripsPerLivenessPhase,
+                faultyDisksCorrupt);
     }
 
     /** This spec, relying (or not) on sector writes being atomic across power loss. */
     public ToleranceSpec withAtomicSectors(boolean relies) {
-        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, relies, tripsPerLivenessPhase);
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, relies, tripsPerLivenessPhase,
+                faultyDisksCorrupt);
     }
 
     /** This spec, bounding one disk trip by the liveness phase divided by {@code trips}. */
     public ToleranceSpec withTripsPerLivenessPhase(int trips) {
-        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, atomicSectors, trips);
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, atomicSectors, trips,
+                faultyDisksCorrupt);
+    }
+
+    /** This spec, letting faulty disks corrupt data or (false) only stop for good. */
+    public ToleranceSpec withFaultyDisksCorrupt(boolean corrupt) {
+        return new ToleranceSpec(faultyDisksMax, hostGroups, timing, staleReplays, atomicSectors, tripsPerLivenessPhase,
+                corrupt);
     }
 
     /** The group {@code host} belongs to; null when none. */

@@ -49,6 +49,41 @@ class FaultPlannerTest {
                 });
     }
 
+    /**
+     * A spec whose faulty disks may not corrupt data (Active Disk Paxos' agents): no disk corrupts, within or beyond
+     * tolerance, and every faulty disk stops for good; and the same seeds with the default spec do draw corrupting
+     * disks, so the check can fail.
+     */
+    @Test
+    void faultyDisksThatMayNotCorruptOnlyStop() {
+        Topology t = topology(6, 3);
+        ToleranceSpec corrupting = ToleranceSpec.diskMajority(t);
+        ToleranceSpec stopping = corrupting.withFaultyDisksCorrupt(false);
+        int corruptingPlans = 0;
+        int faultyDisks = 0;
+        for (long seed = 1; seed <= 300; seed++) {
+            for (Tolerance tolerance : Tolerance.values()) {
+                FaultPlan plan = FaultPlanner.plan(new Prng(seed), t, stopping, tolerance, SECOND);
+                for (int d = 0; d < t.diskCount(); d++) {
+                    assertTrue(!plan.disks().get(d).corruptsData(), "seed " + seed + " disk " + d + " corrupts");
+                    if (plan.isFaultyDisk(d)) {
+                        faultyDisks++;
+                        final int disk = d;
+                        assertTrue(plan.events().stream().anyMatch(f -> f instanceof TimedFault.DiskStop s
+                                && s.disk() == disk && s.endNs() == TimedFault.FOREVER), "seed " + seed + " disk "
+                                + d + " is faulty but never stops for good");
+                    }
+                }
+                FaultPlan other = FaultPlanner.plan(new Prng(seed), t, corrupting, tolerance, SECOND);
+                for (int d = 0; d < t.diskCount(); d++) {
+                    corruptingPlans += other.disks().get(d).corruptsData() ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(faultyDisks > 0, "no faulty disk drawn: the check checked nothing");
+        assertTrue(corruptingPlans > 0, "the default spec drew no corrupting disk either");
+    }
+
     @Test
     void beyondPlansExceedSomeBound() {
         qt().withExamples(400).withFixedSeed(43)

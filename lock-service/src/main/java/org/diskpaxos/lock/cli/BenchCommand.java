@@ -38,7 +38,9 @@ final class BenchCommand implements Command, OptionSpec {
                 + "                    [--sector-size 512] [--threads 8] [--duration 6s | --iterations N]\n"
                 + "                    [--warmup 1s] [--rounds 3] [--profile default|fast] [--json]\n"
                 + "       dplock bench --failover [--profiles default,fast] [--runs 5] [--dir DIR] [--disks 1]\n"
-                + "                    [--hosts 16] [--json]\n\n"
+                + "                    [--hosts 16] [--json]\n"
+                + "       dplock bench --mode active --agents HOST:PORT,... --key FILE [--clients N] [--think D]\n"
+                + "                    [--duration D] [--warmup D] [--dir DIR] [--json]\n\n"
                 + "Creates and formats a lockspace per layout (every combination of --disks and --hosts) on files\n"
                 + "in a fresh directory under DIR, joins it as one host (embedded client, or a daemon with --mode\n"
                 + "daemon) and measures acquire and release latency (p50/p90/p99) and acquire+release cycles per\n"
@@ -68,13 +70,14 @@ final class BenchCommand implements Command, OptionSpec {
                 + "  --failover           measure failover instead (see above)\n"
                 + "  --profiles P,P       failover: timeout profiles, default and/or fast (default default,fast)\n"
                 + "  --runs N             failover: kills per profile, 1 to 50 (default 5)\n"
-                + "  --json               one JSON object instead of the tables";
+                + "  --json               one JSON object instead of the tables\n\n"
+                + ActiveBenchCommand.HELP;
     }
 
     @Override
     public Set<String> valuedOptions() {
         return Set.of("mode", "dir", "disks", "hosts", "sector-size", "threads", "duration", "iterations", "warmup",
-                "rounds", "profile", "profiles", "runs");
+                "rounds", "profile", "profiles", "runs", "agents", "key", "clients", "think");
     }
 
     @Override
@@ -86,6 +89,14 @@ final class BenchCommand implements Command, OptionSpec {
     public int run(Args args, PrintStream out, PrintStream err) throws Exception {
         if (!args.positional().isEmpty()) {
             throw new UsageException("bench: unexpected argument '" + args.positional().get(0) + "'");
+        }
+        if (args.string("mode", "disk").equals("active")) {
+            return ActiveBenchCommand.run(args, out, err);
+        }
+        for (String activeOnly : List.of("agents", "key", "clients", "think")) {
+            if (args.has(activeOnly)) {
+                throw new UsageException("bench: --" + activeOnly + " is for --mode active");
+            }
         }
         BenchMode mode;
         try {

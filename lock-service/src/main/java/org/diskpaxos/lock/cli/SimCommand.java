@@ -10,6 +10,7 @@ import org.diskpaxos.sim.WorkloadFactory;
 import org.diskpaxos.sim.fault.Tolerance;
 import org.diskpaxos.activedisk.sim.AgentIoWorkload;
 import org.diskpaxos.lock.sim.LeaseWorkload;
+import org.diskpaxos.paxos.active.sim.ActiveConsensusWorkload;
 import org.diskpaxos.paxos.sim.DiskPaxosWorkload;
 import org.diskpaxos.sim.workload.DiskIoWorkload;
 
@@ -22,11 +23,12 @@ final class SimCommand implements Command, OptionSpec {
 
     /**
      * The protocols {@code --protocol} accepts: {@code disk-io} (the simulator's own), {@code agent-io} (simulated
-     * active-disk agents); later issues add {@code disk}, {@code active}, {@code lease}.
+     * active-disk agents), {@code disk} (Disk Paxos consensus), {@code active} and {@code active-10k} (Active Disk
+     * Paxos consensus over simulated agents, a dozen or 10,000 processes), {@code lease}.
      */
     static List<WorkloadFactory> protocols() {
         return List.of(DiskIoWorkload.factory(), AgentIoWorkload.factory(), DiskPaxosWorkload.factory(),
-                LeaseWorkload.factory());
+                ActiveConsensusWorkload.factory(), ActiveConsensusWorkload.largeFactory(), LeaseWorkload.factory());
     }
 
     @Override

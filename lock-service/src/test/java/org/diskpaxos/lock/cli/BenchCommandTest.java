@@ -30,7 +30,12 @@ class BenchCommandTest {
 
     @Test
     void badOptionsAreNamed() {
-        assertUsageError("unknown mode 'active'; known: disk", "bench", "--mode", "active");
+        assertUsageError("unknown mode 'passive'; known: disk", "bench", "--mode", "passive");
+        assertUsageError("--mode active needs --agents HOST:PORT,... and --key FILE", "bench", "--mode", "active");
+        assertUsageError("--clients is for --mode active", "bench", "--clients", "10");
+        assertUsageError("--failover is for --mode disk", "bench", "--mode", "active", "--failover");
+        assertUsageError("--clients must be between 1 and 100000, got 0", "bench", "--mode", "active", "--agents", "127.0.0.1:1",
+                "--key", "k", "--clients", "0");
         assertUsageError("disks must be 1, 3 or 5, got 2", "bench", "--disks", "2");
         assertUsageError("host slots must be 1..2000", "bench", "--hosts", "16,2001");
         assertUsageError("host slots must be 1..250", "bench", "--sector-size", "4096", "--hosts", "2000");
