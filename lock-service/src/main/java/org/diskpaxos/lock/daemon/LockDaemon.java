@@ -687,10 +687,12 @@ public final class LockDaemon implements AutoCloseable {
             return;
         }
         c.pending++;
+        acquiringNow.merge(id.toString(), 1, Integer::sum);
         long t0 = System.nanoTime();
         ls.acquireAsync(id, wait, new LeaseOptions(mode, LeaseOptions.OnLoss.NOTIFY)).whenComplete((lease, error) -> {
             selectorTasks.add(() -> {
                 c.pending--;
+                acquiringNow.computeIfPresent(id.toString(), (k, n) -> n == 1 ? null : n - 1);
                 if (error != null) {
                     metrics.acquireFailed.incrementAndGet();
                     Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
@@ -734,7 +736,17 @@ public final class LockDaemon implements AutoCloseable {
     }
 
     /** Who on this host holds {@code id} through this daemon (another client, or a release in progress), or null. */
+    /**
+     * Acquires this daemon has started and not yet answered, by resource (selector thread only). Another one of the
+     * same resource waits its turn like a request behind a local holder: the host's one membership acquires a
+     * resource once at a time, and the client that started it may have gone away meanwhile.
+     */
+    private final Map<String, Integer> acquiringNow = new java.util.HashMap<>();
+
     private String localHolder(EmbeddedLeaseClient ls, ResourceId id) {
+        if (acquiringNow.containsKey(id.toString())) {
+            return "an acquire in progress for another client";
+        }
         for (Hold h : allHolds()) {
             if (h.lease().resource().equals(id)) {
                 return h.detached() ? "process " + h.victimPid() : h.owner().describe();
