@@ -293,9 +293,11 @@ public final class DiskPaxosResource {
     }
 
     /**
-     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null as soon as a majority wrote it, else the
-     * reason once a majority cannot be reached. A stalled disk does not hold the answer back (its write stays queued
-     * behind its gate, in order). The caller must have validated the area ({@link #readLeader}) first.
+     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null once every disk answered and a majority
+     * wrote it, else the reason. A stalled disk holds the answer back until its write times out. (Answering on the
+     * first majority was tried and reverted: lease simulation seeds 2812, 3318 and 3947 then failed, 3318 with an
+     * exclusive lease granted beside a shared one; not yet explained.) The caller must have validated the area
+     * ({@link #readLeader}) first.
      */
     public void writeLeader(LeaderRecord leader, RankedRegister.Callback<String> done) {
         int n = replicas.size();
@@ -306,7 +308,7 @@ public final class DiskPaxosResource {
         boolean[] reported = {false};
         List<String> failures = new ArrayList<>();
         Runnable maybeReport = () -> {
-            if (!reported[0] && (ok[0] >= majority() || failures.size() > n - majority() || answered[0] == n)) {
+            if (!reported[0] && answered[0] == n) {
                 reported[0] = true;
                 done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
                         + " disks (" + String.join("; ", failures) + ")");

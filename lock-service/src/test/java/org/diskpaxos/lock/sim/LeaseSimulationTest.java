@@ -37,6 +37,8 @@ class LeaseSimulationTest {
         // 1041, 1115: liveness after the heal (acquirers gave up before a dead holder was provably dead).
         // 5043: a ballot that timed out was decided for its host after all; the acquire reported failure, and the
         //       other hosts waited for ever on a live owner that held nothing (LockspaceSession.settle).
+        // 2422: a watch judged a live host gone (FREE) from the one disk it could read, a disk that had missed the
+        //       host's join; its lease was granted again while held (HostWatch: FREE needs a majority).
         // 1602 beyond: a paused register of an old instance rolled its host's sector back (SectorWriteGateTest).
         return Stream.of(
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1041, 1, DURATION_NS),
@@ -44,6 +46,7 @@ class LeaseSimulationTest {
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1777, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2128, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 5043, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2422, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.BEYOND, 1602, 1, DURATION_NS)).flatMap(s -> s);
     }
 
