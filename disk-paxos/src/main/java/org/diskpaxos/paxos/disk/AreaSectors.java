@@ -85,6 +85,46 @@ final class AreaSectors {
     }
 
     /**
+     * Reads back {@code expected} at {@code offsetInAreaBytes} on each disk {@code d} with {@code which[d]};
+     * {@code done} gets, per disk, whether it holds exactly those bytes, once every disk read answered. A write that
+     * a disk acknowledged but misdirected (it landed elsewhere) leaves the old content here: only a read shows it.
+     */
+    void readBack(long offsetInAreaBytes, byte[] expected, boolean[] which, RankedRegister.Callback<boolean[]> done) {
+        int n = replicas.size();
+        boolean[] matches = new boolean[n];
+        int[] left = {0};
+        for (boolean w : which) {
+            left[0] += w ? 1 : 0;
+        }
+        if (left[0] == 0) {
+            done.done(matches);
+            return;
+        }
+        for (int d = 0; d < n; d++) {
+            if (!which[d]) {
+                continue;
+            }
+            int disk = d;
+            DiskRankedRegister.Replica r = replicas.get(d);
+            IoBuffer buffer = new IoBuffer(aligned(expected.length));
+            r.device().read(nextIoId++, r.areaOffsetBytes() + offsetInAreaBytes, buffer, expected.length, ioTimeoutNs,
+                    result -> {
+                        if (result.late()) {
+                            return;
+                        }
+                        if (result.ok()) {
+                            byte[] got = new byte[expected.length];
+                            buffer.bytes().get(0, got);
+                            matches[disk] = java.util.Arrays.equals(got, expected);
+                        }
+                        if (--left[0] == 0) {
+                            done.done(matches);
+                        }
+                    });
+        }
+    }
+
+    /**
      * Writes {@code bytes[d]} at {@code offsetInAreaBytes} on each disk {@code d} whose entry is not null, through
      * {@code gates[d]}; a null entry counts as a failure described by {@code skipped[d]}. Reports once the outcome
      * for a majority is known.

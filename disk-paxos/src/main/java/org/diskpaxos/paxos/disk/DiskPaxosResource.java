@@ -101,8 +101,6 @@ public final class DiskPaxosResource {
     private final RandomSource random;
     private final long areaId;
     private final IoBuffer[] leaderReadBuffers;
-    /** Per disk: a leader write timed out and its late completion has not arrived yet (on the loop). */
-    private final boolean[] leaderStalled;
     private long nextIoId = 1L << 48;
     /** Disks whose area validated in the last leader read: the only ones this process writes to. */
     private boolean[] writable;
@@ -150,7 +148,6 @@ public final class DiskPaxosResource {
             requestGates[d] = new SectorWriteGate();
             leaderReadBuffers[d] = new IoBuffer(aligned(sector));
         }
-        this.leaderStalled = new boolean[disks.size()];
         this.random = Objects.requireNonNull(random, "random");
         this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
         this.sectors = new AreaSectors(loop, replicas, options.ioTimeoutNs(), options.opDeadlineNs());
@@ -296,13 +293,9 @@ public final class DiskPaxosResource {
     }
 
     /**
-     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null once every disk answered and a majority
-     * wrote it, else the reason. A stalled disk holds the answer back until its write times out; after that, while
-     * the timed-out write has not completed, later leader writes to that disk queue behind it (in order) and count as
-     * not written at once, so one frozen disk costs one I/O timeout, not the length of the freeze. (Answering on the
-     * first majority regardless was tried and reverted: lease simulation seeds 2812, 3318 and 3947 then failed, 3318
-     * with an exclusive lease granted beside a shared one; not yet explained.) The caller must have validated the
-     * area ({@link #readLeader}) first.
+     * Writes {@code leader} to sector 0 on every disk; {@code done} gets null as soon as a majority wrote it, else the
+     * reason once a majority cannot be reached. A stalled disk does not hold the answer back (its write stays queued
+     * behind its gate, in order). The caller must have validated the area ({@link #readLeader}) first.
      */
     public void writeLeader(LeaderRecord leader, RankedRegister.Callback<String> done) {
         int n = replicas.size();
@@ -313,7 +306,7 @@ public final class DiskPaxosResource {
         boolean[] reported = {false};
         List<String> failures = new ArrayList<>();
         Runnable maybeReport = () -> {
-            if (!reported[0] && answered[0] == n) {
+            if (!reported[0] && (ok[0] >= majority() || failures.size() > n - majority() || answered[0] == n)) {
                 reported[0] = true;
                 done.done(ok[0] >= majority() ? null : "the leader record reached only " + ok[0] + " of " + n
                         + " disks (" + String.join("; ", failures) + ")");
@@ -331,19 +324,7 @@ public final class DiskPaxosResource {
             buffer.bytes().put(0, bytes);
             long ioId = nextIoId++;
             SectorWriteGate gate = leaderGates[d];
-            int disk = d;
-            if (leaderStalled[d]) {
-                // An earlier leader write to this disk timed out and has not completed: this one queues behind it
-                // (in order) but cannot answer before that disk comes back, so it counts as not written now.
-                failures.add(r.device().name() + ": leader write queued behind an earlier one that timed out");
-                ++answered[0];
-                maybeReport.run();
-            }
-            boolean answerNow = !leaderStalled[d];
             RankedRegister.Callback<IoResult> finish = result -> {
-                if (!answerNow) {
-                    return;
-                }
                 if (result.ok()) {
                     ok[0]++;
                 } else {
@@ -356,12 +337,8 @@ public final class DiskPaxosResource {
             boolean accepted = gate.submit(() -> r.device().write(ioId, r.areaOffsetBytes(), buffer, sector,
                     options.ioTimeoutNs(), result -> {
                         if (result.late()) {
-                            leaderStalled[disk] = false;
                             gate.done();
                             return;
-                        }
-                        if (result.status() == IoResult.Status.TIMED_OUT) {
-                            leaderStalled[disk] = true;
                         }
                         if (result.ok() && r.syncAfterWrite()) {
                             r.device().sync(ioId, options.ioTimeoutNs(), s -> {

@@ -119,9 +119,22 @@ final class OwnSector {
             if (written.succeeded() < perDisk.length && myVersion == version) {
                 scheduleRepair(myVersion, written.ok(), 1);
             }
-            done.done(written.succeeded() >= sectors.majority() ? null : "host " + hostId + "'s sector reached only "
-                    + written.succeeded() + " of " + perDisk.length + " disks (" + String.join("; ", written.failures())
-                    + ")");
+            if (written.succeeded() < sectors.majority()) {
+                done.done("host " + hostId + "'s sector reached only " + written.succeeded() + " of " + perDisk.length
+                        + " disks (" + String.join("; ", written.failures()) + ")");
+                return;
+            }
+            // Count only disks that hold it when read back: a disk may acknowledge a misdirected write, and a SHARED
+            // mode block counted on such a disk is missing from a majority — an exclusive acquirer reading the other
+            // majority then grants beside a shared holder (lease simulation seed 3318).
+            sectors.readBack(offsetInAreaBytes, sector, written.ok(), holds -> {
+                int verified = 0;
+                for (boolean h : holds) {
+                    verified += h ? 1 : 0;
+                }
+                done.done(verified >= sectors.majority() ? null : "host " + hostId + "'s sector reads back on only "
+                        + verified + " of " + perDisk.length + " disks");
+            });
         });
     }
 

@@ -138,4 +138,52 @@ class DiskPaxosResourceTest {
         devices.get(0).image[60] ^= 1;
         assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(resource(1, "ls"), new Inp(1, 1, 1)));
     }
+
+    @Test
+    void aLeaderWriteIsAnsweredOnceAMajorityWroteItAndAStalledDiskCatchesUpLater() {
+        DiskPaxosResource r = resource(1, "ls");
+        acquire(r, new Inp(1, 1, 1));
+        AtomicReference<DiskPaxosResource.LeaderRead> read = new AtomicReference<>();
+        r.readLeader(read::set);
+        loop.advance(1_000_000L);
+        LeaderRecord leader = assertInstanceOf(DiskPaxosResource.LeaderRead.Leader.class, read.get()).leader();
+        ScriptedDevice stalled = devices.get(2);
+        stalled.holdIf(h -> h.kind == org.diskpaxos.blockdev.async.IoResult.Kind.WRITE && h.offsetBytes == 0);
+        AtomicReference<String> answer = new AtomicReference<>("no answer");
+        r.writeLeader(leader.withTimestamp(777), answer::set);
+        loop.advance(1_000_000L);
+        assertEquals(null, answer.get(), "the answer waited for the stalled disk");
+        assertEquals(1, stalled.held.size());
+        assertEquals(777, leaderOn(0).timestamp());
+        assertEquals(777, leaderOn(1).timestamp());
+        stalled.release(stalled.held.get(0));
+        loop.advance(1_000_000L);
+        assertEquals(777, leaderOn(2).timestamp(), "the stalled disk's write was dropped, not queued");
+    }
+
+    @Test
+    void aLeaderWriteThatCannotReachAMajorityFailsWithoutWaitingForTheLastDisk() {
+        DiskPaxosResource r = resource(1, "ls");
+        acquire(r, new Inp(1, 1, 1));
+        AtomicReference<DiskPaxosResource.LeaderRead> read = new AtomicReference<>();
+        r.readLeader(read::set);
+        loop.advance(1_000_000L);
+        LeaderRecord leader = assertInstanceOf(DiskPaxosResource.LeaderRead.Leader.class, read.get()).leader();
+        for (ScriptedDevice d : devices) {
+            d.holdIf(h -> h.kind == org.diskpaxos.blockdev.async.IoResult.Kind.WRITE);
+        }
+        AtomicReference<String> answer = new AtomicReference<>("no answer");
+        r.writeLeader(leader.withTimestamp(778), answer::set);
+        loop.advance(1_000_000L);
+        assertEquals("no answer", answer.get());
+        devices.get(1).timeOut(devices.get(1).held.get(0));
+        devices.get(2).timeOut(devices.get(2).held.get(0));
+        loop.advance(1_000_000L);
+        assertTrue(answer.get() != null && answer.get().contains("reached only 0 of 3") && answer.get()
+                .contains("disk1") && answer.get().contains("disk2"), answer.get());
+        for (ScriptedDevice d : devices) {
+            d.release(d.held.get(0));
+        }
+        loop.advance(1_000_000L);
+    }
 }

@@ -39,6 +39,8 @@ class LeaseSimulationTest {
         //       other hosts waited for ever on a live owner that held nothing (LockspaceSession.settle).
         // 2422: a watch judged a live host gone (FREE) from the one disk it could read, a disk that had missed the
         //       host's join; its lease was granted again while held (HostWatch: FREE needs a majority).
+        // 3318: a disk acknowledged a shared holder's mode-block write but misdirected it; counted toward the majority,
+        //       the SHARED block was missing from the majority an exclusive acquirer read (OwnSector reads back).
         // 1602 beyond: a paused register of an old instance rolled its host's sector back (SectorWriteGateTest).
         return Stream.of(
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1041, 1, DURATION_NS),
@@ -47,6 +49,7 @@ class LeaseSimulationTest {
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2128, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 5043, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2422, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 3318, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.BEYOND, 1602, 1, DURATION_NS)).flatMap(s -> s);
     }
 
