@@ -206,6 +206,8 @@ final class LeaseHarness {
         private final byte[] image;
         Predicate<Held> holdIf = io -> false;
         Predicate<Held> failIf = io -> false;
+        /** Writes this view acknowledges but never applies (a disk that misdirected them elsewhere). */
+        Predicate<Held> misdirectIf = io -> false;
         final List<Held> held = new ArrayList<>();
 
         Disk(String name, byte[] image) {
@@ -262,7 +264,9 @@ final class LeaseHarness {
                 held.add(h);
                 return;
             }
-            apply(write, offsetBytes, buffer, lengthBytes);
+            if (!(write && misdirectIf.test(h))) {
+                apply(write, offsetBytes, buffer, lengthBytes);
+            }
             buffer.release();
             loop.execute(() -> cb.onResult(new IoResult(ioId, kind, IoResult.Status.OK, null, false)));
         }

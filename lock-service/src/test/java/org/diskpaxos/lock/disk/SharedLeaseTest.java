@@ -45,6 +45,32 @@ class SharedLeaseTest {
         return ModeBlockDescriptor.decode(sector, AreaGeometry.MODE_BLOCK_OFFSET_IN_SECTOR).value();
     }
 
+    /**
+     * Lease simulation seed 3318: a disk acknowledged a reader's SHARED mode-block write but put it elsewhere. Counted
+     * toward the majority, the block was on one disk only, and a writer whose reads missed that disk was granted the
+     * lease beside the reader. Own-sector writes now count only disks that read back what was written.
+     */
+    @Test
+    void aModeBlockWriteADiskMisdirectedDoesNotCountTowardTheMajority() {
+        LeaseHarness.Host reader = bench.host(1);
+        LeaseHarness.Host writer = bench.host(2);
+        long sector = LeaseHarness.resourceOffset(0) + LeaseHarness.GEOMETRY.resourceDblockOffsetBytes(1);
+        java.util.function.Predicate<LeaseHarness.Held> sharedBlockOfReader = io -> io.write
+                && io.offsetBytes == sector && ModeBlockDescriptor.isShared(io.buffer.bytes(),
+                AreaGeometry.MODE_BLOCK_OFFSET_IN_SECTOR);
+        reader.disks.get(0).misdirectIf = sharedBlockOfReader;
+        reader.disks.get(1).failIf = sharedBlockOfReader;
+        writer.disks.get(2).failIf = io -> true;
+
+        LockspaceSession.AcquireResult read = reader.acquire(0, LeaseOptions.SHARED, NO_WAIT);
+        LockspaceSession.AcquireResult write = writer.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT);
+        assertFalse(read instanceof LockspaceSession.AcquireResult.Acquired
+                && write instanceof LockspaceSession.AcquireResult.Acquired,
+                "a reader and a writer both hold the lease: " + read + " / " + write);
+        assertFalse(read instanceof LockspaceSession.AcquireResult.Acquired,
+                "the SHARED block is readable on one disk only, yet the reader holds the lease: " + read);
+    }
+
     @Test
     void readersOverlapAndKeepAWriterOutUntilTheLastOneReleases() {
         LeaseHarness.Host h1 = bench.host(1);
