@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * Runs GNU dd for the same transfers the benchmark makes and returns dd's own reported copy time, which starts after
  * dd has opened its files, so process start-up is not counted against dd.
  */
-final class Dd {
+public final class Dd {
     private static final Pattern COPIED = Pattern.compile("copied, ([0-9.eE+-]+) s");
     static final long TIMEOUT_S = 120;
 
@@ -20,7 +20,7 @@ final class Dd {
     }
 
     /** Whether dd can be run here; null when it can, else the reason. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         try {
             Process p = new ProcessBuilder("dd", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -40,21 +40,28 @@ final class Dd {
                         "seek=" + firstBlock, "oflag=direct,dsync", "conv=notrunc")
                 : List.of("dd", "if=" + target, "of=/dev/null", "bs=" + op.sizeBytes, "count=" + count,
                         "skip=" + firstBlock, "iflag=direct");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return copySeconds(new ProcessBuilder(cmd).redirectErrorStream(true).start(), cmd, TIMEOUT_S);
+    }
+
+    /**
+     * Waits up to {@code timeoutS} for {@code process}, a dd started as {@code command}, and returns the copy time
+     * dd reported; a dd that failed, hung or printed no time is an error naming its command.
+     */
+    public static double copySeconds(Process process, List<String> command, long timeoutS) throws IOException {
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + ": did not finish in " + TIMEOUT_S + " s");
+            if (!process.waitFor(timeoutS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": did not finish in " + timeoutS + " s");
             }
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted running dd", e);
         }
         Matcher m = COPIED.matcher(out);
-        if (p.exitValue() != 0 || !m.find()) {
-            throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": " + out.trim());
+        if (process.exitValue() != 0 || !m.find()) {
+            throw new IOException(String.join(" ", command) + ": exit " + process.exitValue() + ": " + out.trim());
         }
         return Double.parseDouble(m.group(1));
     }

@@ -1,13 +1,10 @@
 package org.diskpaxos.paxos.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.diskpaxos.blockdev.bench.Dd;
 
 /**
  * One GNU dd run of {@code count} transfers of {@code lengthBytes} each — synchronous O_DIRECT+O_DSYNC writes of
@@ -16,7 +13,6 @@ import java.util.regex.Pattern;
  * go at once ({@link #runAll}).
  */
 final class DdTransfer {
-    private static final Pattern COPIED = Pattern.compile("copied, ([0-9.eE+-]+) s");
     static final long TIMEOUT_S = 60;
 
     private final List<String> command;
@@ -32,16 +28,7 @@ final class DdTransfer {
 
     /** Whether dd can be run here; null when it can, else the reason. */
     static String unavailableReason() {
-        try {
-            Process p = new ProcessBuilder("dd", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : "dd --version failed";
-        } catch (IOException e) {
-            return "dd not found: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return Dd.unavailableReason();
     }
 
     /** Starts every run, then waits for all; returns dd's reported seconds for each, in order. */
@@ -65,22 +52,7 @@ final class DdTransfer {
     }
 
     private double finish() throws IOException {
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + ": did not finish in " + TIMEOUT_S + " s");
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted running dd", e);
-        }
-        Matcher m = COPIED.matcher(out);
-        if (process.exitValue() != 0 || !m.find()) {
-            throw new IOException(String.join(" ", command) + ": exit " + process.exitValue() + ": " + out.trim());
-        }
-        return Double.parseDouble(m.group(1));
+        return Dd.copySeconds(process, command, TIMEOUT_S);
     }
 
     List<String> command() {
