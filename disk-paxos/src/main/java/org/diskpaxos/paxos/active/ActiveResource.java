@@ -120,6 +120,15 @@ public final class ActiveResource implements AutoCloseable {
         return core.nextRank(processId);
     }
 
+    /**
+     * The newest instance {@code >= from} with a value in the last fence, and that value; null if none (see
+     * {@link ActiveClientCore#fenceTop}). Meaningful right after a read of an instance {@code <= from} answered.
+     */
+    public java.util.Map.Entry<Long, ActiveValue> fenceTop(long from) {
+        var top = core.fenceTop(from);
+        return top == null ? null : java.util.Map.entry(top.getKey(), top.getValue().value());
+    }
+
     /** The highest rank used or seen on this resource. */
     public Rank highestSeen() {
         return core.highestSeen();

@@ -9,6 +9,7 @@ import org.diskpaxos.sim.SimOptions;
 import org.diskpaxos.sim.WorkloadFactory;
 import org.diskpaxos.sim.fault.Tolerance;
 import org.diskpaxos.activedisk.sim.AgentIoWorkload;
+import org.diskpaxos.lock.sim.ActiveLeaseWorkload;
 import org.diskpaxos.lock.sim.LeaseWorkload;
 import org.diskpaxos.paxos.active.sim.ActiveConsensusWorkload;
 import org.diskpaxos.paxos.sim.DiskPaxosWorkload;
@@ -28,7 +29,8 @@ final class SimCommand implements Command, OptionSpec {
      */
     static List<WorkloadFactory> protocols() {
         return List.of(DiskIoWorkload.factory(), AgentIoWorkload.factory(), DiskPaxosWorkload.factory(),
-                ActiveConsensusWorkload.factory(), ActiveConsensusWorkload.largeFactory(), LeaseWorkload.factory());
+                ActiveConsensusWorkload.factory(), ActiveConsensusWorkload.largeFactory(), LeaseWorkload.factory(),
+                ActiveLeaseWorkload.factory());
     }
 
     @Override

@@ -44,7 +44,7 @@ import org.diskpaxos.paxos.ondisk.Verdict;
  * {@code renewalStart + validFor}. Timestamps are our monotonic clock in milliseconds, strictly increasing (sanlock
  * writes seconds; the field is only compared for change, and by this host when it rejoins).
  */
-public final class Lockspace {
+public final class Lockspace implements org.diskpaxos.lock.core.Membership {
 
     /** The state of this host's membership. */
     public enum State { JOINING, JOINED, LOST, LEFT }

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.diskpaxos.lock.api.LeaseMode;
-import org.diskpaxos.lock.disk.Lockspace;
-import org.diskpaxos.lock.disk.LockspaceSession;
+import org.diskpaxos.lock.api.Lease;
+import org.diskpaxos.lock.core.Membership;
 import org.diskpaxos.sim.Simulation;
 import org.diskpaxos.sim.check.CheckContext;
 import org.diskpaxos.sim.check.Checker;
@@ -40,7 +40,7 @@ import org.diskpaxos.sim.check.Checker;
 final class LeaseChecker implements Checker {
 
     /** One grant: who, which incarnation, the lease object and the lockspace membership it depends on. */
-    private record Grant(int hostId, int incarnation, LockspaceSession.HeldLease lease, Lockspace lockspace,
+    private record Grant(int hostId, int incarnation, Lease lease, Membership lockspace,
                          long grantedAtNs) {
     }
 
@@ -106,7 +106,7 @@ final class LeaseChecker implements Checker {
         return lastExclusiveGrantNs[resource];
     }
 
-    void granted(int resource, int hostId, int incarnation, LockspaceSession.HeldLease lease, Lockspace lockspace) {
+    void granted(int resource, int hostId, int incarnation, Lease lease, Membership lockspace) {
         grants++;
         boolean exclusive = lease.mode() == LeaseMode.EXCLUSIVE;
         lastGrantNs[resource] = simulation.nowNs();
@@ -134,7 +134,7 @@ final class LeaseChecker implements Checker {
         active.get(resource).add(new Grant(hostId, incarnation, lease, lockspace, simulation.nowNs()));
     }
 
-    void released(int resource, LockspaceSession.HeldLease lease) {
+    void released(int resource, Lease lease) {
         active.get(resource).removeIf(g -> g.lease() == lease);
     }
 
@@ -147,7 +147,7 @@ final class LeaseChecker implements Checker {
      * A holder read the lock value block: {@code writerToken} is the token the value says it was set under (0 for
      * none), or -1 if the bytes are not a value any holder set.
      */
-    void lvbRead(int resource, LockspaceSession.HeldLease reader, long grantedAtNs, long writerToken) {
+    void lvbRead(int resource, Lease reader, long grantedAtNs, long writerToken) {
         lvbReads++;
         if (writerToken < 0) {
             fail("lock value block of res" + resource + " read by token " + reader.fence()
@@ -184,7 +184,7 @@ final class LeaseChecker implements Checker {
         highestRequestedLver[resource] = Math.max(highestRequestedLver[resource], writtenLver);
     }
 
-    void notified(int resource, LockspaceSession.HeldLease lease) {
+    void notified(int resource, Lease lease) {
         notifications++;
         if (highestRequestedLver[resource] > lease.fence()) {
             return;
@@ -215,7 +215,7 @@ final class LeaseChecker implements Checker {
         if (g.lease().lost().isDone()) {
             return false;
         }
-        Lockspace ls = g.lockspace();
+        Membership ls = g.lockspace();
         return ls.loop().nowNs() < ls.validUntilNs() && ls.lostReason() == null;
     }
 

@@ -221,6 +221,21 @@ public final class ActiveClientCore {
     }
 
     /**
+     * The highest instance {@code >= from} the fence holds a value for, with its {@code (W, V)}; null when there is
+     * no fence, it starts above {@code from}, or it holds no value at or above {@code from}. The fence is a complete
+     * read of its rank from its first instance on (see the class comment), so an instance decided before it was
+     * taken is in it: this is how a client learns which instance is the newest.
+     */
+    public Map.Entry<Long, RankValue> fenceTop(long from) {
+        Fence f = fence;
+        if (f == null || f.from() > from) {
+            return null;
+        }
+        Map.Entry<Long, RankValue> top = f.best().lastEntry();
+        return top == null || top.getKey() < from ? null : top;
+    }
+
+    /**
      * The rank to start the next proposal with: the fence's rank while it is the highest rank seen (the fast
      * path), else {@code me}'s smallest rank above every rank seen.
      */

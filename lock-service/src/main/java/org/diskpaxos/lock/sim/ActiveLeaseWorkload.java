@@ -1,0 +1,341 @@
+package org.diskpaxos.lock.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.diskpaxos.activedisk.AgentConnection;
+import org.diskpaxos.activedisk.core.CoreOptions;
+import org.diskpaxos.activedisk.format.AgentGeometry;
+import org.diskpaxos.activedisk.format.Superblock;
+import org.diskpaxos.activedisk.sim.AgentOracle;
+import org.diskpaxos.activedisk.sim.SimAgent;
+import org.diskpaxos.activedisk.sim.SimClientPort;
+import org.diskpaxos.blockdev.async.EventLoop;
+import org.diskpaxos.lock.active.ActiveLeases;
+import org.diskpaxos.lock.active.ActiveLockspace;
+import org.diskpaxos.lock.api.LeaseLostException;
+import org.diskpaxos.lock.api.LeaseMode;
+import org.diskpaxos.lock.api.LeaseOptions;
+import org.diskpaxos.lock.api.LeaseState;
+import org.diskpaxos.lock.api.ReleaseResult;
+import org.diskpaxos.lock.api.RequestMode;
+import org.diskpaxos.lock.api.ResourceId;
+import org.diskpaxos.lock.core.HostIdentity;
+import org.diskpaxos.lock.core.LeaseTimeouts;
+import org.diskpaxos.lock.disk.Lockspace;
+import org.diskpaxos.paxos.RandomSource;
+import org.diskpaxos.paxos.active.ProcessId;
+import org.diskpaxos.sim.HostContext;
+import org.diskpaxos.sim.Simulation;
+import org.diskpaxos.sim.Topology;
+import org.diskpaxos.sim.Workload;
+import org.diskpaxos.sim.WorkloadFactory;
+import org.diskpaxos.sim.disk.DiskFaultEvent;
+import org.diskpaxos.sim.disk.DiskGeometry;
+import org.diskpaxos.sim.fault.Tolerance;
+import org.diskpaxos.sim.fault.TimingBounds;
+import org.diskpaxos.sim.fault.ToleranceSpec;
+import org.diskpaxos.sim.host.SimHost;
+
+/**
+ * {@code --protocol lease-active}: the lease workload of {@code --protocol lease} in active mode. {@value #AGENTS}
+ * simulated agents (hosts 0 to 2, each on its own disk, the same {@link SimAgent} as {@code --protocol active}) hold
+ * the heartbeat registers and the resources' consensus instances; {@value #HOSTS} lease hosts (hosts 3 to 7) join
+ * with the production {@link ActiveLockspace} and {@link ActiveLeases} over the simulated network, and take turns
+ * holding {@value #RESOURCES} resources exclusively or shared, with lock value blocks, requests and fenced writes.
+ *
+ * <p>Checked after every event by the same {@link LeaseChecker} as disk mode (exclusion within tolerance, agreement
+ * on lease versions always, increasing tokens, fenced storage, lock value blocks, requests) and by the agents'
+ * {@link AgentOracle} (every acknowledged change stays durable). Within tolerance every resource must be granted
+ * exclusively again after the heal.
+ *
+ * <p>Tolerance: one agent faulty (host crashed or cut off, or its disk stopped; disks that fail stop rather than
+ * corrupt, as for {@code --protocol active}), any lease host but one, pauses and drift within the timing bounds.
+ */
+public final class ActiveLeaseWorkload implements Workload {
+    public static final int AGENTS = 3;
+    public static final int HOSTS = 5;
+    public static final int RESOURCES = 2;
+    static final String LOCKSPACE = "simls";
+    static final AgentGeometry GEOMETRY = new AgentGeometry(512, 16, 4, 1);
+    static final int TRIPS_PER_LIVENESS_PHASE = 80;
+
+    private final Topology topology = new Topology(AGENTS + HOSTS, AGENTS,
+            new DiskGeometry(GEOMETRY.sectorSizeBytes(), (int) GEOMETRY.sectorCount() + 8));
+    private final AgentOracle oracle = new AgentOracle(AGENTS, GEOMETRY.casBlocks());
+    private final Map<String, Long> counters = new HashMap<>();
+    private Simulation simulation;
+    private LeaseChecker checker;
+    private LeaseTimeouts timeouts;
+    private boolean progressWaived;
+
+    public static WorkloadFactory factory() {
+        return new WorkloadFactory() {
+            @Override
+            public String protocol() {
+                return "lease-active";
+            }
+
+            @Override
+            public String description() {
+                return HOSTS + " hosts taking turns on " + RESOURCES + " exclusive and shared leases over " + AGENTS
+                        + " active-disk agents (heartbeat registers, consensus per lease version); exclusion, "
+                        + "fencing tokens, fenced storage, durability";
+            }
+
+            @Override
+            public long defaultDurationNs() {
+                return 4_000_000_000L;
+            }
+
+            @Override
+            public Workload create() {
+                return new ActiveLeaseWorkload();
+            }
+        };
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public ToleranceSpec tolerance(Topology t) {
+        return new ToleranceSpec(1, List.of(new ToleranceSpec.HostGroup("agents", 0, AGENTS, 1),
+                new ToleranceSpec.HostGroup("hosts", AGENTS, HOSTS, HOSTS - 1)), TimingBounds.DEFAULT, true, false,
+                TRIPS_PER_LIVENESS_PHASE).withFaultyDisksCorrupt(false);
+    }
+
+    @Override
+    public void install(Simulation sim) {
+        this.simulation = sim;
+        long tripNsMax = (sim.plan().endAtNs() - sim.plan().healAtNs()) / TRIPS_PER_LIVENESS_PHASE;
+        long ioTimeoutNs = Math.max(LeaseTimeouts.IO_TIMEOUT_NS_MIN, tripNsMax * 5 / 2);
+        this.timeouts = new LeaseTimeouts(ioTimeoutNs, sim.plan().spec().timing().driftPpmMax());
+        this.checker = new LeaseChecker(sim, RESOURCES, sim.plan().tolerance() == Tolerance.WITHIN);
+        sim.checkers().register(checker);
+        oracle.install(sim);
+        for (int d = 0; d < AGENTS; d++) {
+            SimAgent.installImage(sim.disk(d), new Superblock(0xAC71FEL, d, "agent-" + d, GEOMETRY));
+        }
+        sim.addFaultListener(event -> {
+            // The disk is inside the agent's machine: its power loss takes the agent down and back up.
+            if (event instanceof DiskFaultEvent.PowerLoss p && p.diskIndex() < AGENTS) {
+                SimHost h = sim.host(p.diskIndex());
+                if (h.isUp()) {
+                    count("agent power-loss restart");
+                    h.crash();
+                    h.restart();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onHostStart(HostContext host) {
+        int h = host.hostIndex();
+        if (h < AGENTS) {
+            new SimAgent(host, host.disks().get(h), CoreOptions.defaults(), oracle).start();
+            return;
+        }
+        new HostAgent(host).join();
+    }
+
+    private static final boolean DEBUG = System.getProperty("dp.debug.lease") != null;
+
+    private void count(String what) {
+        counters.merge(what, 1L, Long::sum);
+    }
+
+    private void debug(int hostId, String what) {
+        if (DEBUG) {
+            System.err.printf(Locale.ROOT, "%.6f host %d %s%n", simulation.nowNs() / 1e9, hostId, what);
+        }
+    }
+
+    static String resourceName(int r) {
+        return "res" + r;
+    }
+
+    /** One lease host incarnation: joins, then acquires, holds and releases leases in turn. */
+    private final class HostAgent {
+        private final HostContext host;
+        private final EventLoop loop;
+        private final int hostId;
+        private final List<AgentConnection> agents = new ArrayList<>();
+        private long turnsAfterHeal;
+
+        HostAgent(HostContext host) {
+            this.host = host;
+            this.loop = host.loop();
+            this.hostId = host.hostIndex() - AGENTS + 1;
+            SimClientPort port = new SimClientPort(host);
+            for (int a = 0; a < AGENTS; a++) {
+                agents.add(port.connect(a, 64));
+            }
+        }
+
+        void join() {
+            String machine = String.format(Locale.ROOT, "%016x", 0x51a0_0000_0000L + hostId);
+            HostIdentity identity = new HostIdentity(machine, "00000000000b0071", "simhost" + hostId);
+            ActiveLockspace member = new ActiveLockspace(LOCKSPACE, agents, hostId, identity, timeouts,
+                    ProcessId.random(RandomSource.seeded(host.prng().nextLong())));
+            member.join(failure -> {
+                debug(hostId, "join: " + (failure == null ? "ok gen " + member.generation() : failure));
+                if (failure != null) {
+                    count("join failed");
+                    loop.schedule(timeouts.ioTimeoutNs(), this::join);
+                    return;
+                }
+                count("joined");
+                ActiveLeases leases = new ActiveLeases(member, ActiveLeases.optionsFor(timeouts),
+                        ProcessId.random(RandomSource.seeded(host.prng().nextLong())),
+                        RandomSource.seeded(host.prng().nextLong()));
+                member.onLost(reason -> {
+                    debug(hostId, "membership lost: " + reason);
+                    count("membership lost");
+                    loop.schedule(timeouts.ioTimeoutNs(), this::join);
+                });
+                next(member, leases);
+            });
+        }
+
+        private boolean joined(ActiveLockspace member) {
+            return member.state() == Lockspace.State.JOINED;
+        }
+
+        private void next(ActiveLockspace member, ActiveLeases leases) {
+            if (!joined(member)) {
+                return;
+            }
+            loop.schedule(host.prng().nextLong(0, timeouts.ioTimeoutNs()), () -> acquire(member, leases));
+        }
+
+        private void acquire(ActiveLockspace member, ActiveLeases leases) {
+            if (!joined(member)) {
+                return;
+            }
+            boolean healed = simulation.nowNs() >= simulation.plan().healAtNs();
+            int r = healed ? (int) (turnsAfterHeal++ % RESOURCES) : host.prng().nextInt(RESOURCES);
+            ResourceId id = new ResourceId(LOCKSPACE, resourceName(r));
+            LeaseOptions options = !healed && host.prng().nextInt(100) < LeaseWorkload.SHARED_PERCENT
+                    ? LeaseOptions.SHARED : LeaseOptions.EXCLUSIVE;
+            long waitNs = healed ? timeouts.hostDeadNs() + 2 * timeouts.ioTimeoutNs()
+                    : host.prng().nextLong(0, 3 * timeouts.ioTimeoutNs());
+            count("acquire " + options.mode());
+            debug(hostId, "acquiring " + id + " " + options.mode() + " for up to " + waitNs / 1000 + " us");
+            leases.acquire(id, options, loop.nowNs() + waitNs, result -> {
+                debug(hostId, "acquire " + id + " " + options.mode() + ": " + result);
+                if (result instanceof ActiveLeases.AcquireResult.Acquired a) {
+                    count("granted " + options.mode());
+                    long grantedAtNs = simulation.nowNs();
+                    checker.granted(r, hostId, host.incarnation(), a.lease(), member);
+                    boolean[] asked = {false};
+                    a.lease().requested().thenAccept(mode -> {
+                        count("told of a " + mode + " request");
+                        checker.notified(r, a.lease());
+                        asked[0] = true;
+                    });
+                    a.lease().lvbAsync().whenComplete((value, error) -> {
+                        if (error != null) {
+                            count(error instanceof LeaseLostException ? "lvb: lease lost" : "lvb unreadable");
+                        } else {
+                            checker.lvbRead(r, a.lease(), grantedAtNs, LeaseWorkload.writerToken(value));
+                        }
+                        loop.execute(() -> hold(member, leases, r, a.lease(), host.prng().nextInt(1, 4), asked));
+                    });
+                } else if (result instanceof ActiveLeases.AcquireResult.Busy
+                        && options.mode() == LeaseMode.EXCLUSIVE
+                        && host.prng().nextInt(100) < LeaseWorkload.REQUEST_PERCENT) {
+                    count("busy");
+                    request(member, leases, r, id);
+                } else {
+                    count(result instanceof ActiveLeases.AcquireResult.Busy ? "busy" : "failed");
+                    next(member, leases);
+                }
+            });
+        }
+
+        private void request(ActiveLockspace member, ActiveLeases leases, int r, ResourceId id) {
+            RequestMode mode = host.prng().nextInt(3) == 0 ? RequestMode.FORCE : RequestMode.GRACEFUL;
+            checker.requestMade(r);
+            leases.request(id, mode, outcome -> {
+                debug(hostId, "request " + id + " " + mode + ": " + outcome);
+                if (outcome instanceof ActiveLeases.RequestOutcome.Requested q) {
+                    checker.requestDone(r, q.holderHostIds().isEmpty() ? 0 : q.lver(), false);
+                    count(q.holderHostIds().isEmpty() ? "request: nobody held it" : "request " + mode);
+                } else {
+                    checker.requestDone(r, 0, true);
+                    count("request failed");
+                }
+                next(member, leases);
+            });
+        }
+
+        private void hold(ActiveLockspace member, ActiveLeases leases, int r, ActiveLeases.ActiveLease lease,
+                int writesLeft, boolean[] asked) {
+            loop.schedule(host.prng().nextLong(0, timeouts.ioTimeoutNs()), () -> {
+                LeaseState s = lease.state();
+                boolean valid = s == LeaseState.HELD || s == LeaseState.SUSPECT;
+                if (valid && lease.mode() == LeaseMode.EXCLUSIVE) {
+                    count("fenced write");
+                    checker.storage(r).send(lease.fence(), host.prng().nextLong(0, timeouts.ioTimeoutNs() / 2));
+                }
+                if (writesLeft > 1 && valid && !asked[0]) {
+                    hold(member, leases, r, lease, writesLeft - 1, asked);
+                    return;
+                }
+                boolean wroteLvb = false;
+                if (valid && lease.mode() == LeaseMode.EXCLUSIVE && host.prng().nextInt(4) != 0) {
+                    lease.setLvb(LeaseWorkload.lvbValue(lease.fence(), host.prng().nextInt(0,
+                            lease.lvbCapacityBytes() - LeaseWorkload.LVB_HEADER_BYTES)));
+                    wroteLvb = true;
+                }
+                boolean lvbWritten = wroteLvb;
+                checker.released(r, lease);
+                lease.releaseAsync().thenAccept(result -> {
+                    count("release " + lease.mode() + " " + result);
+                    debug(hostId, "release " + lease + ": " + result);
+                    if (lvbWritten && result == ReleaseResult.RELEASED) {
+                        checker.lvbReleased(r, lease.fence());
+                    }
+                    next(member, leases);
+                });
+            });
+        }
+    }
+
+    /**
+     * Within tolerance, every resource granted exclusively after the heal; waived when the faulty agent host and the
+     * faulty disk hit two different agents (only one of three left, as in {@code --protocol active}).
+     */
+    @Override
+    public String livenessFailure(Simulation sim) {
+        int lostAgents = 0;
+        for (int a = 0; a < AGENTS; a++) {
+            if (sim.plan().isFaultyHost(a) || sim.plan().isFaultyDisk(a)) {
+                lostAgents++;
+            }
+        }
+        if (lostAgents > (AGENTS - 1) / 2) {
+            progressWaived = true;
+            return null;
+        }
+        StringBuilder missing = new StringBuilder();
+        for (int r = 0; r < RESOURCES; r++) {
+            if (checker.lastExclusiveGrantNs(r) <= sim.plan().healAtNs()) {
+                missing.append(" ").append(resourceName(r)).append(" was not granted exclusively after the heal;");
+            }
+        }
+        return missing.length() == 0 ? null : "no progress after the heal:" + missing;
+    }
+
+    @Override
+    public String summary() {
+        return "timeouts: " + timeouts.describe() + "; " + new java.util.TreeMap<>(counters) + "; " + checker.summary()
+                + (progressWaived ? "; progress not demanded (two agents faulty)" : "") + "; " + oracle.summary();
+    }
+}
