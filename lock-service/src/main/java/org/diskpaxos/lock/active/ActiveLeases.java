@@ -337,50 +337,101 @@ public final class ActiveLeases {
             done.accept(new AcquireResult.Failed(notMember()));
             return;
         }
-        learn(s, failure -> {
+        look(s, (view, current, failure) -> {
             if (failure != null) {
                 done.accept(new AcquireResult.Failed(failure));
-                return;
+            } else {
+                decide(s, view, current, opts, deadlineNs, round, done);
             }
-            LeaseRecord st = s.known;
-            int me = lockspace.hostId();
-            long gen = lockspace.generation();
-            LeaseRecord.Holder mine = st.holder(me, gen);
-            if (mine != null) {
-                ActiveLease live = s.held.get(mine.since());
-                if (live != null) {
-                    done.accept(new AcquireResult.Failed(s.id + " is already held by this process (fence "
-                            + mine.since() + "); leases are not reentrant"));
-                } else if (st.mode() == opts.mode() && !s.handedOut.contains(mine.since()) && member()) {
-                    done.accept(new AcquireResult.Acquired(grant(s, mine.since(), opts)));
-                } else {
-                    propose(s, st.without(mine, null), f -> done.accept(new AcquireResult.Failed(f)),
-                            d -> attempt(s, opts, deadlineNs, round + 1, done));
-                }
-                return;
+        });
+    }
+
+    /** What {@link #look} found: a state, whether it is the newest decided one, or why nothing was found. */
+    @FunctionalInterface
+    private interface View {
+        void seen(LeaseRecord state, boolean current, String failure);
+    }
+
+    /**
+     * Looks at rank zero for versions after the known one. None: the known state is current. One: its value with the
+     * highest rank on a majority is the newest version's decided value, or a proposal still pending — good enough to
+     * see that a lease is busy without running consensus (waiters that learned every version, requests included,
+     * contended with each other and ran out of time watching a dead holder: seed 417 of lease-active). Only an
+     * acquirer about to propose learns the decided state first.
+     */
+    private void look(Slot s, View view) {
+        long known = s.knownInstance;
+        new QuorumRegister(lockspace.agents(), registerName(s.id), lockspace.timeouts().ioTimeoutNs())
+                .newestFrom(known + 1, newest -> {
+                    if (newest == null) {
+                        learn(s, known, 0, f -> view.seen(s.known, true, f));
+                    } else if (newest.instance() <= known || s.knownInstance != known) {
+                        view.seen(s.known, true, null);
+                    } else {
+                        try {
+                            view.seen(LeaseRecord.decode(ActiveValue.of(newest.value())), false, null);
+                        } catch (IllegalArgumentException e) {
+                            learn(s, known, 0, f -> view.seen(s.known, true, f));
+                        }
+                    }
+                });
+    }
+
+    /** Acts on a state: grants, proposes (after learning, unless {@code current}), or waits for live holders. */
+    private void decide(Slot s, LeaseRecord st, boolean current, LeaseOptions opts, long deadlineNs, int round,
+            Consumer<AcquireResult> done) {
+        Runnable learnFirst = () -> learn(s, s.knownInstance, 0, failure -> {
+            if (failure != null) {
+                done.accept(new AcquireResult.Failed(failure));
+            } else {
+                decide(s, s.known, true, opts, deadlineNs, round + 1, done);
             }
-            List<LeaseRecord.Holder> others = st.holders();
-            boolean joinShared = opts.mode() == LeaseMode.SHARED && st.mode() == LeaseMode.SHARED
-                    && others.size() < LeaseRecord.HOLDERS_MAX;
-            if (st.isFree() || joinShared) {
+        });
+        int me = lockspace.hostId();
+        long gen = lockspace.generation();
+        LeaseRecord.Holder mine = st.holder(me, gen);
+        if (mine != null) {
+            ActiveLease live = s.held.get(mine.since());
+            if (!current) {
+                learnFirst.run();
+            } else if (live != null) {
+                done.accept(new AcquireResult.Failed(s.id + " is already held by this process (fence "
+                        + mine.since() + "); leases are not reentrant"));
+            } else if (st.mode() == opts.mode() && !s.handedOut.contains(mine.since()) && member()) {
+                done.accept(new AcquireResult.Acquired(grant(s, mine.since(), opts)));
+            } else {
+                propose(s, st.without(mine, null), f -> done.accept(new AcquireResult.Failed(f)),
+                        d -> attempt(s, opts, deadlineNs, round + 1, done));
+            }
+            return;
+        }
+        List<LeaseRecord.Holder> others = st.holders();
+        boolean joinShared = opts.mode() == LeaseMode.SHARED && st.mode() == LeaseMode.SHARED
+                && others.size() < LeaseRecord.HOLDERS_MAX;
+        if (st.isFree() || joinShared) {
+            if (current) {
                 grantOrRetry(s, opts, deadlineNs, round, joinShared ? others : List.of(), done);
-                return;
+            } else {
+                learnFirst.run();
             }
-            judgeAll(s, others, 0, new ArrayList<>(), (alive, dead) -> {
-                if (alive == null) {
-                    List<LeaseRecord.Holder> kept = new ArrayList<>(others);
-                    kept.removeAll(dead);
-                    grantOrRetry(s, opts, deadlineNs, round, opts.mode() == LeaseMode.SHARED
-                            && st.mode() == LeaseMode.SHARED ? kept : List.of(), done);
-                } else if (loop.nowNs() + lockspace.timeouts().renewIntervalNs() < deadlineNs) {
-                    loop.schedule(lockspace.timeouts().renewIntervalNs(),
-                            () -> attempt(s, opts, deadlineNs, round + 1, done));
-                } else {
-                    done.accept(new AcquireResult.Busy(s.id + " is held " + st.mode() + " by host "
-                            + alive.hostId() + " (generation " + alive.generation() + ", version " + alive.since()
-                            + ")", alive.hostId()));
-                }
-            });
+            return;
+        }
+        judgeAll(s, others, 0, new ArrayList<>(), (alive, dead) -> {
+            if (alive == null && !current) {
+                learnFirst.run();
+            } else if (alive == null) {
+                List<LeaseRecord.Holder> kept = new ArrayList<>(others);
+                kept.removeAll(dead);
+                grantOrRetry(s, opts, deadlineNs, round, opts.mode() == LeaseMode.SHARED
+                        && st.mode() == LeaseMode.SHARED ? kept : List.of(), done);
+            } else if (loop.nowNs() + lockspace.timeouts().renewIntervalNs() < deadlineNs) {
+                loop.schedule(lockspace.timeouts().renewIntervalNs(),
+                        () -> attempt(s, opts, deadlineNs, round + 1, done));
+            } else {
+                done.accept(new AcquireResult.Busy(s.id + " is held " + st.mode() + " by host "
+                        + alive.hostId() + " (generation " + alive.generation() + ", version " + alive.since()
+                        + ")", alive.hostId()));
+            }
         });
     }
 
@@ -467,10 +518,15 @@ public final class ActiveLeases {
                 return;
             }
             byte[] lvb = lease.mode() == LeaseMode.EXCLUSIVE ? lease.stagedLvb : null;
-            propose(s, s.known.without(mine, lvb), f -> done.accept(ReleaseResult.RELEASED_LOCALLY),
+            LeaseRecord freed = s.known.without(mine, lvb);
+            propose(s, freed, f -> done.accept(ReleaseResult.RELEASED_LOCALLY),
                     d -> {
-                        if (d != null && d.holder(lockspace.hostId(), lockspace.generation()) == null) {
+                        if (freed.equals(d)) {
                             done.accept(ReleaseResult.RELEASED);
+                        } else if (d != null && d.holder(lockspace.hostId(), lockspace.generation()) == null) {
+                            // Another host's value was decided without us: it judged this host dead, and our lock
+                            // value block was not written (seed 546 of lease-active reported RELEASED here).
+                            done.accept(ReleaseResult.ALREADY_LOST);
                         } else {
                             releaseStep(s, lease, round + 1, done);
                         }
@@ -697,10 +753,8 @@ public final class ActiveLeases {
             }
             if (mode == RequestMode.FORCE) {
                 markLost("another host asked for a forced release (lease version " + lver + ")");
-                loop.schedule(lockspace.timeouts().killGraceNs(), () -> {
-                    released = true;
-                    releaseOnAgents(slot, this, r -> { });
-                });
+                // Freed on the agents one kill grace later; to its user the lease stays LOST.
+                loop.schedule(lockspace.timeouts().killGraceNs(), () -> releaseOnAgents(slot, this, r -> { }));
             }
         }
 

@@ -38,11 +38,17 @@ class ActiveLeaseSimulationTest {
         //      after 24 (a decision that arrives after the membership ended is not granted).
         // 121: waiters polling a held lease read at fresh ranks and kept preempting the acquirer's own proposal, which
         //      never finished; its host lived on, so nobody got the lease (learning looks at rank zero first).
+        // 546: a release lost to another host's value (this host had been judged dead) reported RELEASED; the
+        //      checker then expected its lock value block (now ALREADY_LOST).
+        // 417: waiters learned every version (other waiters' requests among them) by consensus, contended, and ran
+        //      out of time before they had watched a dead holder for hostDead (busy is now judged from a look).
         return Stream.of(
                 SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 5, 1, DURATION_NS),
                 SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 30, 1, DURATION_NS),
                 SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 251, 1, DURATION_NS),
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 121, 1, DURATION_NS)).flatMap(s -> s);
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 121, 1, DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 546, 1, DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 417, 1, DURATION_NS)).flatMap(s -> s);
     }
 
     @TestFactory
