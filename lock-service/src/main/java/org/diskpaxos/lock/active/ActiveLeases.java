@@ -110,7 +110,11 @@ public final class ActiveLeases {
         this.options = Objects.requireNonNull(options, "options");
         this.processId = Objects.requireNonNull(processId, "processId");
         this.random = Objects.requireNonNull(random, "random");
-        this.consensus = new Consensus<>(loop, random, BACKOFF_SLOT_NS, 12);
+        // Backoff windows up to one I/O timeout: a proposer that backs off for seconds while its value is being
+        // decided leaves a lease held by a live host that does not know it (seed 245 of lease-active).
+        int doublings = Math.max(2, Math.min(12,
+                63 - Long.numberOfLeadingZeros(lockspace.timeouts().ioTimeoutNs() / BACKOFF_SLOT_NS)));
+        this.consensus = new Consensus<>(loop, random, BACKOFF_SLOT_NS, doublings);
         lockspace.onLost(reason -> {
             for (ActiveLease l : List.copyOf(heldView.keySet())) {
                 l.markLost("membership of lockspace '" + lockspace.name() + "' lost: " + reason);

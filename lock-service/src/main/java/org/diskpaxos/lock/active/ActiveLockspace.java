@@ -247,12 +247,18 @@ public final class ActiveLockspace implements Membership {
 
     /** Takes over the heartbeat last seen as {@code seen}: read above its generation, check, write. */
     private void take(QuorumRegister.Read seen, HeartbeatRecord previous, Consumer<String> done) {
-        long generation = previous == null ? 1 : previous.generation() + 1;
-        if (generation > 0xffff_ffffL) {
+        // Above every rank seen, not just the old generation's: an earlier attempt of ours that failed half-way
+        // (another process id) may have raised R or written in the new generation's band, and a rank below it would
+        // fail every time (seed 10 of lease-active: no host could rejoin after an agent power loss).
+        long seenRound = Math.max(seen.highestR().round(), seen.w().round());
+        long generation = Math.max(previous == null ? 1 : previous.generation() + 1, seenRound >>> 32);
+        long base = generation << 32;
+        long counter = seenRound >= base ? seenRound - base + 1 : 0;
+        if (generation > 0xffff_fff0L || counter > 0xffff_0000L) {
             done.accept("host id " + hostId + ": generation counter exhausted");
             return;
         }
-        HeartbeatRecord joined = new HeartbeatRecord(false, hostId, generation, 0, nextTimestampMs(),
+        HeartbeatRecord joined = new HeartbeatRecord(false, hostId, generation, counter, nextTimestampMs(),
                 identity.toString());
         AgentRank rank = Ranks.toAgent(processId.rank(joined.round()));
         mine.read(rank, outcome -> {

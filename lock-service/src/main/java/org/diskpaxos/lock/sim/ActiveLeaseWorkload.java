@@ -60,7 +60,9 @@ public final class ActiveLeaseWorkload implements Workload {
     public static final int RESOURCES = 2;
     static final String LOCKSPACE = "simls";
     static final AgentGeometry GEOMETRY = new AgentGeometry(512, 16, 4, 1);
-    static final int TRIPS_PER_LIVENESS_PHASE = 80;
+    static final int TRIPS_PER_LIVENESS_PHASE = 160;
+    /** The simulated network's longest message delay (the fault planner's bound: 20 ms over a minimum of 0.1). */
+    static final long NET_DELAY_NS_MAX = 20_100_000L;
 
     private final Topology topology = new Topology(AGENTS + HOSTS, AGENTS,
             new DiskGeometry(GEOMETRY.sectorSizeBytes(), (int) GEOMETRY.sectorCount() + 8));
@@ -112,8 +114,11 @@ public final class ActiveLeaseWorkload implements Workload {
     @Override
     public void install(Simulation sim) {
         this.simulation = sim;
+        // One agent request within tolerance: a message there and one back (each at most NET_DELAY_NS_MAX), and the
+        // agent's write and sync (each at most one disk trip). Sized as for disk mode (2.5 disk trips) the timeout
+        // was shorter than a slow but healthy request, and hosts lost their memberships after the heal (seed 622).
         long tripNsMax = (sim.plan().endAtNs() - sim.plan().healAtNs()) / TRIPS_PER_LIVENESS_PHASE;
-        long ioTimeoutNs = Math.max(LeaseTimeouts.IO_TIMEOUT_NS_MIN, tripNsMax * 5 / 2);
+        long ioTimeoutNs = Math.max(LeaseTimeouts.IO_TIMEOUT_NS_MIN, 2 * NET_DELAY_NS_MAX + 3 * tripNsMax);
         this.timeouts = new LeaseTimeouts(ioTimeoutNs, sim.plan().spec().timing().driftPpmMax());
         this.checker = new LeaseChecker(sim, RESOURCES, sim.plan().tolerance() == Tolerance.WITHIN);
         sim.checkers().register(checker);
