@@ -10,8 +10,8 @@ import org.diskpaxos.lock.core.LeaseTimeouts;
  * Where the benchmark's leases live: sets up a lockspace of a given layout with some resources and hands back a
  * joined {@link LeaseClient}. The measuring code ({@link LeaseBenchmark}) only talks to the {@code LeaseClient}, so
  * a mode is all another lease backend needs: {@code disk} ({@link DiskBenchMode}), {@code daemon} (the same through a
- * lock daemon's socket, {@link DaemonBenchMode}); {@code active} (Active Disk Paxos over agents) is to be added as
- * another implementation listed in {@link #byName}.
+ * lock daemon's socket, {@link DaemonBenchMode}), {@code active-lease} (leases over active-disk agents,
+ * {@link ActiveLeaseBenchMode}).
  */
 public interface BenchMode {
 
@@ -51,7 +51,7 @@ public interface BenchMode {
 
     /** The modes {@code dplock bench --mode} accepts. */
     static List<String> names() {
-        return List.of(DiskBenchMode.NAME, DaemonBenchMode.NAME);
+        return List.of(DiskBenchMode.NAME, DaemonBenchMode.NAME, ActiveLeaseBenchMode.NAME);
     }
 
     /** The mode called {@code name}. */
@@ -61,6 +61,9 @@ public interface BenchMode {
         }
         if (name.equals(DaemonBenchMode.NAME)) {
             return new DaemonBenchMode();
+        }
+        if (name.equals(ActiveLeaseBenchMode.NAME)) {
+            return new ActiveLeaseBenchMode();
         }
         throw new IllegalArgumentException("unknown mode '" + name + "'; known: " + String.join(", ", names()));
     }

@@ -34,7 +34,7 @@ final class BenchCommand implements Command, OptionSpec {
 
     @Override
     public String help() {
-        return "usage: dplock bench [--mode disk|daemon] [--dir DIR] [--disks 1,3] [--hosts 16,2000]\n"
+        return "usage: dplock bench [--mode disk|daemon|active-lease] [--dir DIR] [--disks 1,3] [--hosts 16,2000]\n"
                 + "                    [--sector-size 512] [--threads 8] [--duration 6s | --iterations N]\n"
                 + "                    [--warmup 1s] [--rounds 3] [--profile default|fast] [--json]\n"
                 + "       dplock bench --failover [--profiles default,fast] [--runs 5] [--dir DIR] [--disks 1]\n"
@@ -53,7 +53,9 @@ final class BenchCommand implements Command, OptionSpec {
                 + "options:\n"
                 + "  --mode MODE          where the leases live: " + String.join(", ", BenchMode.names())
                 + " (Disk Paxos on files; daemon: the same through a\n"
-                + "                       lock daemon's socket in this JVM, the difference being the round trip)\n"
+                + "                       lock daemon's socket in this JVM, the difference being the round trip;\n"
+                + "                       active-lease: leases in active mode, on --disks agents started in this\n"
+                + "                       JVM on loopback, --hosts and --sector-size not applying)\n"
                 + "  --dir DIR            where the work files go (default " + DEFAULT_DIR + "); a disk-backed file\n"
                 + "                       system, not tmpfs\n"
                 + "  --disks N,N          disks per lockspace, each 1, 3 or 5 (default 1,3)\n"

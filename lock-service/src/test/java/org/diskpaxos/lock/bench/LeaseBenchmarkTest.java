@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A short real run of the lease benchmark counts every cycle of every thread in every round (and of the I/O floor),
  * gets every release acknowledged, reports sane percentiles and rates in both formats, and leaves no files behind;
- * the same through a lock daemon ({@code --mode daemon}).
+ * the same through a lock daemon ({@code --mode daemon}) and in active mode ({@code --mode active-lease}).
  */
 class LeaseBenchmarkTest {
 
@@ -62,6 +62,27 @@ class LeaseBenchmarkTest {
         LeaseBenchmark.Report report = LeaseBenchmark.run(config, null);
         assertEquals("daemon", report.mode());
         assertEquals(3, report.results().size());
+        assertEquals(2 * 10, report.results().get(0).cycles());
+        assertEquals(2 * 10 * 2, report.results().get(1).cycles());
+        for (LeaseBenchmark.Result r : report.results()) {
+            assertEquals(0, r.errors(), r.workload() + ": releases not acknowledged");
+            assertEquals(r.cycles(), r.acquire().count());
+        }
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "work files left behind");
+        }
+        Files.delete(dir);
+    }
+
+    @Test
+    void inActiveModeEveryCycleIsCountedAndTheAgentsGoAway() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "bench-active");
+        LeaseBenchmark.Config config = new LeaseBenchmark.Config(dir, BenchMode.byName("active-lease"),
+                List.of(new BenchLayout(3, 16, AreaGeometry.SECTOR_512_ALIGN_1M)), 2, 0, 10, 0, 2,
+                LeaseTimeouts.FAST);
+        LeaseBenchmark.Report report = LeaseBenchmark.run(config, null);
+        assertEquals("active-lease", report.mode());
+        assertEquals(2, report.results().size(), "serial and parallel, no io floor row");
         assertEquals(2 * 10, report.results().get(0).cycles());
         assertEquals(2 * 10 * 2, report.results().get(1).cycles());
         for (LeaseBenchmark.Result r : report.results()) {
