@@ -89,7 +89,7 @@ public final class ActiveLeaseWorkload implements Workload {
 
             @Override
             public long defaultDurationNs() {
-                return 4_000_000_000L;
+                return 6_000_000_000L;
             }
 
             @Override

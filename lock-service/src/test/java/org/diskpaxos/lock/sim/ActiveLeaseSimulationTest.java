@@ -15,7 +15,9 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ActiveLeaseSimulationTest {
 
-    private static final long DURATION_NS = 4_000_000_000L;
+    private static final long DURATION_NS = 6_000_000_000L;
+    /** The seeds below failed in 4-second runs (the first default), and replay as those runs. */
+    private static final long REGRESSION_DURATION_NS = 4_000_000_000L;
 
     @TestFactory
     Stream<DynamicTest> withinTolerance() {
@@ -42,13 +44,23 @@ class ActiveLeaseSimulationTest {
         //      checker then expected its lock value block (now ALREADY_LOST).
         // 417: waiters learned every version (other waiters' requests among them) by consensus, contended, and ran
         //      out of time before they had watched a dead holder for hostDead (busy is now judged from a look).
+        // 10: a half-failed join left a rank in the new generation's band; every later join ranked below it.
+        // 245: consensus backoff grew to seconds while the proposer's value was being decided.
+        // 622: the request timeout was shorter than a healthy agent round trip (net + write + sync + net).
+        // Not kept: 318, 419, 1038, 1513, 2561, 2799 of 4-second runs, where a rejoin and two failovers in a row do
+        // not fit the 1.6 s liveness phase with a 70 ms ioTimeout; runs are 6 s since (every wait is longer than in
+        // disk mode by the agent round trip).
         return Stream.of(
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 5, 1, DURATION_NS),
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 30, 1, DURATION_NS),
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 251, 1, DURATION_NS),
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 121, 1, DURATION_NS),
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 546, 1, DURATION_NS),
-                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 417, 1, DURATION_NS)).flatMap(s -> s);
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 5, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 30, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 251, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 121, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 546, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 417, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 10, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 245, 1, REGRESSION_DURATION_NS),
+                SimSeeds.sweep(ActiveLeaseWorkload.factory(), Tolerance.WITHIN, 622, 1, REGRESSION_DURATION_NS))
+                .flatMap(s -> s);
     }
 
     @TestFactory
