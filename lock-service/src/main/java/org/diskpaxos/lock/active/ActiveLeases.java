@@ -396,6 +396,11 @@ public final class ActiveLeases {
         LeaseRecord.Holder mine = st.holder(me, gen);
         if (mine != null) {
             ActiveLease live = s.held.get(mine.since());
+            if (live != null && live.lost.isDone()) {
+                // Lost (a forced request) and not released by its user: its entry is an orphan now.
+                s.held.remove(mine.since());
+                live = null;
+            }
             if (!current) {
                 learnFirst.run();
             } else if (live != null) {
