@@ -1,16 +1,8 @@
 package org.diskpaxos.lock.bench;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.diskpaxos.activedisk.AgentKey;
-import org.diskpaxos.activedisk.core.CoreOptions;
-import org.diskpaxos.activedisk.format.AgentGeometry;
-import org.diskpaxos.activedisk.server.AgentDevice;
-import org.diskpaxos.activedisk.server.AgentServer;
-import org.diskpaxos.activedisk.server.ServerLimits;
 import org.diskpaxos.lock.active.ActiveLeaseClient;
 import org.diskpaxos.lock.api.LeaseClient;
 import org.diskpaxos.lock.api.ResourceId;
@@ -36,36 +28,10 @@ public final class ActiveLeaseBenchMode implements BenchMode {
 
     @Override
     public Setup open(BenchLayout layout, int resources, LeaseTimeouts timeouts, Path workDir) throws Exception {
-        AgentKey key = AgentKey.generate(workDir.resolve("agent.key"));
-        List<AgentDevice> devices = new ArrayList<>();
-        List<AgentServer> servers = new ArrayList<>();
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        Runnable stop = () -> {
-            for (AgentServer s : servers) {
-                s.close();
-            }
-            for (AgentDevice d : devices) {
-                try {
-                    d.close();
-                } catch (IOException ignored) {
-                    // closing after the run or a failure: nothing more to do with this device
-                }
-            }
-        };
+        LocalAgents agents = new LocalAgents(workDir, layout.disks(), resources);
         try {
-            for (int a = 0; a < layout.disks(); a++) {
-                Path device = workDir.resolve("agent" + a + ".img");
-                AgentDevice.initialise(device, new AgentDevice.InitOptions("bench-agent-" + a,
-                        new AgentGeometry(512, resources + 16, 8, 0)), line -> { });
-                AgentDevice d = AgentDevice.open(device, new CoreOptions(true, 1024), line -> { });
-                devices.add(d);
-                AgentServer s = AgentServer.start(d, key, new InetSocketAddress("127.0.0.1", 0),
-                        ServerLimits.defaults(), line -> { });
-                servers.add(s);
-                addresses.add(s.address());
-            }
-            ActiveLeaseClient client = ActiveLeaseClient.open(new ActiveLeaseClient.Config(LOCKSPACE, 1, addresses, key,
-                    timeouts, HostIdentity.local()));
+            ActiveLeaseClient client = ActiveLeaseClient.open(new ActiveLeaseClient.Config(LOCKSPACE, 1,
+                    agents.addresses, agents.key, timeouts, HostIdentity.local()));
             List<ResourceId> ids = new ArrayList<>();
             for (int r = 0; r < resources; r++) {
                 ids.add(new ResourceId(LOCKSPACE, "r" + r));
@@ -84,11 +50,11 @@ public final class ActiveLeaseBenchMode implements BenchMode {
                 @Override
                 public void close() {
                     client.close();
-                    stop.run();
+                    agents.close();
                 }
             };
         } catch (Exception | Error e) {
-            stop.run();
+            agents.close();
             throw e;
         }
     }

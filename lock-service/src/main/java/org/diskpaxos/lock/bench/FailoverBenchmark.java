@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.diskpaxos.lock.api.Lease;
+import org.diskpaxos.lock.api.LeaseClient;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.core.HostIdentity;
@@ -46,7 +47,11 @@ public final class FailoverBenchmark {
      * @param profiles the profiles to measure
      * @param runs     kills per profile
      */
-    public record Config(Path dir, BenchLayout layout, List<Profile> profiles, int runs) {
+    public record Config(Path dir, BenchLayout layout, List<Profile> profiles, int runs, boolean active) {
+        public Config(Path dir, BenchLayout layout, List<Profile> profiles, int runs) {
+            this(dir, layout, profiles, runs, false);
+        }
+
         public Config {
             Objects.requireNonNull(dir, "dir");
             Objects.requireNonNull(layout, "layout");
@@ -73,7 +78,88 @@ public final class FailoverBenchmark {
     }
 
     public record Report(String date, int cpus, String kernel, String java, String disk, BenchLayout layout,
-                         List<Result> results) {
+                         boolean active, List<Result> results) {
+    }
+
+    /** Where the lockspace lives: the survivor's client (host 1) and the command of a holder JVM. */
+    private interface Storage extends AutoCloseable {
+        LeaseClient survivor();
+
+        List<String> holderCommand(int hostId, ResourceId resource, LeaseTimeouts t);
+
+        @Override
+        void close();
+    }
+
+    /** Disk mode: a freshly formatted lockspace on files, the embedded client. */
+    private static Storage diskStorage(Config config, LeaseTimeouts t, Path work) throws Exception {
+        List<EmbeddedLeaseClient.Disk> disks = DiskBenchMode.format(config.layout(), 1, t, work);
+        int maxResources = DiskBenchMode.maxResources(1);
+        EmbeddedLeaseClient client = EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(
+                DiskBenchMode.LOCKSPACE, 1, disks, config.layout().geometry(), t, maxResources, HostIdentity.local()));
+        try {
+            client.createResource(RESOURCE, config.layout().numHosts());
+        } catch (Exception e) {
+            client.close();
+            throw e;
+        }
+        return new Storage() {
+            @Override
+            public LeaseClient survivor() {
+                return client;
+            }
+
+            @Override
+            public List<String> holderCommand(int hostId, ResourceId resource, LeaseTimeouts timeouts) {
+                List<String> args = new ArrayList<>(List.of(resource.toString(), Integer.toString(hostId),
+                        Long.toString(timeouts.ioTimeoutNs() / 1_000_000L),
+                        Integer.toString(config.layout().geometry().sectorSizeBytes()),
+                        Integer.toString(maxResources)));
+                for (EmbeddedLeaseClient.Disk d : disks) {
+                    args.add(d.path().toString());
+                }
+                return ChildJvm.likeThisJvm(LeaseHolderMain.class.getName(), args);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+    }
+
+    /** Active mode: agents in this JVM (one per disk of the layout), the active-mode client. */
+    private static Storage activeStorage(Config config, LeaseTimeouts t, Path work) throws Exception {
+        LocalAgents agents = new LocalAgents(work, config.layout().disks(), 1);
+        org.diskpaxos.lock.active.ActiveLeaseClient client;
+        try {
+            client = org.diskpaxos.lock.active.ActiveLeaseClient.open(
+                    new org.diskpaxos.lock.active.ActiveLeaseClient.Config(DiskBenchMode.LOCKSPACE, 1,
+                            agents.addresses, agents.key, t, HostIdentity.local()));
+        } catch (Exception e) {
+            agents.close();
+            throw e;
+        }
+        return new Storage() {
+            @Override
+            public LeaseClient survivor() {
+                return client;
+            }
+
+            @Override
+            public List<String> holderCommand(int hostId, ResourceId resource, LeaseTimeouts timeouts) {
+                List<String> args = new ArrayList<>(List.of(resource.toString(), Integer.toString(hostId),
+                        Long.toString(timeouts.ioTimeoutNs() / 1_000_000L), "active", agents.keyFile.toString()));
+                args.addAll(agents.addressArgs());
+                return ChildJvm.likeThisJvm(LeaseHolderMain.class.getName(), args);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+                agents.close();
+            }
+        };
     }
 
     private static final String RESOURCE = "r0";
@@ -95,7 +181,7 @@ public final class FailoverBenchmark {
         return new Report(Instant.now().toString(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"), System.getProperty("java.version"), MachineInfo.diskOf(config.dir()),
-                config.layout(), List.copyOf(results));
+                config.layout(), config.active(), List.copyOf(results));
     }
 
     /** The file system type of {@code dir} ("ext4", "tmpfs", ...), or "unknown". */
@@ -105,15 +191,11 @@ public final class FailoverBenchmark {
 
     private static Result measure(Config config, Profile profile, Path work, PrintStream progress) throws Exception {
         LeaseTimeouts t = profile.timeouts();
-        List<EmbeddedLeaseClient.Disk> disks = DiskBenchMode.format(config.layout(), 1, t, work);
-        int maxResources = DiskBenchMode.maxResources(1);
         List<Run> runs = new ArrayList<>();
         ResourceId resource = new ResourceId(DiskBenchMode.LOCKSPACE, RESOURCE);
-        try (EmbeddedLeaseClient survivor = EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(
-                DiskBenchMode.LOCKSPACE, 1, disks, config.layout().geometry(), t, maxResources, HostIdentity.local()))) {
-            survivor.createResource(RESOURCE, config.layout().numHosts());
+        try (Storage storage = config.active() ? activeStorage(config, t, work) : diskStorage(config, t, work)) {
             for (int r = 1; r <= config.runs(); r++) {
-                Run run = oneRun(r, profile, disks, maxResources, survivor, resource, work);
+                Run run = oneRun(r, profile, storage, resource, work);
                 runs.add(run);
                 if (progress != null) {
                     progress.printf(Locale.ROOT, "failover %-8s run %d/%d: %8.0f ms (fence %d -> %d)%n",
@@ -127,17 +209,12 @@ public final class FailoverBenchmark {
         return new Result(profile, List.copyOf(runs), median, ns[0], ns[ns.length - 1]);
     }
 
-    private static Run oneRun(int run, Profile profile, List<EmbeddedLeaseClient.Disk> disks, int maxResources,
-            EmbeddedLeaseClient survivor, ResourceId resource, Path work) throws Exception {
+    private static Run oneRun(int run, Profile profile, Storage storage, ResourceId resource, Path work)
+            throws Exception {
         LeaseTimeouts t = profile.timeouts();
-        List<String> args = new ArrayList<>(List.of(resource.toString(), Integer.toString(1 + run),
-                Long.toString(t.ioTimeoutNs() / 1_000_000L),
-                Integer.toString(survivor.config().geometry().sectorSizeBytes()), Integer.toString(maxResources)));
-        for (EmbeddedLeaseClient.Disk d : disks) {
-            args.add(d.path().toString());
-        }
+        LeaseClient survivor = storage.survivor();
         Path errors = work.resolve("holder-" + run + ".err");
-        Process holder = new ProcessBuilder(ChildJvm.likeThisJvm(LeaseHolderMain.class.getName(), args))
+        Process holder = new ProcessBuilder(storage.holderCommand(1 + run, resource, t))
                 .redirectError(errors.toFile()).start();
         try {
             long holderFence = awaitHeld(holder, errors, 20 * t.hostDeadNs() + TimeUnit.SECONDS.toNanos(30));
@@ -200,8 +277,9 @@ public final class FailoverBenchmark {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Failover benchmark (SIGKILL of the holder's JVM -> another JVM holds the "
                 + "lease), %s%n", report.date()));
-        b.append(String.format(Locale.ROOT, "machine: %d CPUs, %s, Java %s, files on %s; layout %s%n", report.cpus(),
-                report.kernel(), report.java(), report.disk(), report.layout().label()));
+        b.append(String.format(Locale.ROOT, "machine: %d CPUs, %s, Java %s, files on %s; %s%n", report.cpus(),
+                report.kernel(), report.java(), report.disk(), report.active() ? "active mode, " + report.layout().disks()
+                + " agents in the surviving JVM" : "layout " + report.layout().label()));
         b.append(String.format(Locale.ROOT, "%-8s %8s %6s %10s %10s %10s  %s%n", "profile", "io (ms)", "runs",
                 "median s", "min s", "max s", "runs (s)"));
         for (Result r : report.results()) {
@@ -224,6 +302,7 @@ public final class FailoverBenchmark {
         Json j = new Json().open();
         j.field("date", report.date()).field("cpus", report.cpus()).field("kernel", report.kernel())
                 .field("java", report.java()).field("disk", report.disk())
+                .field("mode", report.active() ? "active-lease" : "disk")
                 .field("disks", report.layout().disks()).field("numHosts", report.layout().numHosts())
                 .key("results").openArray();
         for (Result r : report.results()) {

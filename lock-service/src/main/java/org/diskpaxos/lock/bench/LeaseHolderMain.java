@@ -16,7 +16,8 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  * The holder of the failover benchmark, in its own JVM: joins the lockspace, acquires one lease, prints
  * {@code HELD <fence>} on standard output, and then holds it until the process is killed.
  *
- * <p>Arguments: {@code LOCKSPACE/RESOURCE HOST_ID IO_TIMEOUT_MS SECTOR_SIZE MAX_RESOURCES DISK...}.
+ * <p>Arguments: {@code LOCKSPACE/RESOURCE HOST_ID IO_TIMEOUT_MS SECTOR_SIZE MAX_RESOURCES DISK...}, or in active
+ * mode {@code LOCKSPACE/RESOURCE HOST_ID IO_TIMEOUT_MS active KEY_FILE HOST:PORT...}.
  */
 public final class LeaseHolderMain {
     /** The line printed once the lease is held, followed by the fencing token. */
@@ -26,6 +27,10 @@ public final class LeaseHolderMain {
     }
 
     public static void main(String[] argv) throws Exception {
+        if (argv.length >= 6 && argv[3].equals("active")) {
+            holdActive(argv);
+            return;
+        }
         if (argv.length < 6) {
             System.err.println("usage: LeaseHolderMain LOCKSPACE/RESOURCE HOST_ID IO_TIMEOUT_MS SECTOR_SIZE "
                     + "MAX_RESOURCES DISK...");
@@ -43,6 +48,28 @@ public final class LeaseHolderMain {
         }
         EmbeddedLeaseClient client = EmbeddedLeaseClient.open(new EmbeddedLeaseClient.Config(resource.lockspace(),
                 hostId, disks, geometry, timeouts, maxResources, HostIdentity.local()));
+        Lease lease = client.acquire(resource, LeaseOptions.EXCLUSIVE);
+        System.out.println(HELD + lease.fence());
+        System.out.flush();
+        while (true) {
+            Thread.sleep(60_000);
+        }
+    }
+
+    private static void holdActive(String[] argv) throws Exception {
+        ResourceId resource = ResourceId.parse(argv[0]);
+        int hostId = Integer.parseInt(argv[1]);
+        LeaseTimeouts timeouts = LeaseTimeouts.ofIoTimeout(Duration.ofMillis(Long.parseLong(argv[2])));
+        org.diskpaxos.activedisk.AgentKey key = org.diskpaxos.activedisk.AgentKey.load(Path.of(argv[4]));
+        List<java.net.InetSocketAddress> agents = new ArrayList<>();
+        for (int i = 5; i < argv.length; i++) {
+            int colon = argv[i].lastIndexOf(':');
+            agents.add(new java.net.InetSocketAddress(argv[i].substring(0, colon),
+                    Integer.parseInt(argv[i].substring(colon + 1))));
+        }
+        org.diskpaxos.lock.active.ActiveLeaseClient client = org.diskpaxos.lock.active.ActiveLeaseClient.open(
+                new org.diskpaxos.lock.active.ActiveLeaseClient.Config(resource.lockspace(), hostId, agents, key,
+                        timeouts, HostIdentity.local()));
         Lease lease = client.acquire(resource, LeaseOptions.EXCLUSIVE);
         System.out.println(HELD + lease.fence());
         System.out.flush();

@@ -37,7 +37,8 @@ final class BenchCommand implements Command, OptionSpec {
         return "usage: dplock bench [--mode disk|daemon|active-lease] [--dir DIR] [--disks 1,3] [--hosts 16,2000]\n"
                 + "                    [--sector-size 512] [--threads 8] [--duration 6s | --iterations N]\n"
                 + "                    [--warmup 1s] [--rounds 3] [--profile default|fast] [--json]\n"
-                + "       dplock bench --failover [--profiles default,fast] [--runs 5] [--dir DIR] [--disks 1]\n"
+                + "       dplock bench --failover [--mode disk|active-lease] [--profiles default,fast] [--runs 5]\n"
+                + "                    [--dir DIR] [--disks 1]\n"
                 + "                    [--hosts 16] [--json]\n"
                 + "       dplock bench --mode active --agents HOST:PORT,... --key FILE [--clients N] [--think D]\n"
                 + "                    [--duration D] [--warmup D] [--dir DIR] [--json]\n\n"
@@ -146,8 +147,8 @@ final class BenchCommand implements Command, OptionSpec {
 
     private static int failover(Args args, BenchMode mode, Path dir, AreaGeometry geometry, List<Integer> disks,
             List<Integer> hosts, boolean json, PrintStream out, PrintStream err) throws Exception {
-        if (!mode.name().equals("disk")) {
-            throw new UsageException("bench: --failover supports --mode disk only");
+        if (!mode.name().equals("disk") && !mode.name().equals("active-lease")) {
+            throw new UsageException("bench: --failover supports --mode disk and active-lease");
         }
         if (disks.size() != 1 || hosts.size() != 1) {
             throw new UsageException("bench: --failover measures one layout: give one --disks and one --hosts value");
@@ -159,7 +160,7 @@ final class BenchCommand implements Command, OptionSpec {
         FailoverBenchmark.Config config;
         try {
             config = new FailoverBenchmark.Config(dir, new BenchLayout(disks.get(0), hosts.get(0), geometry),
-                    profiles, args.intValue("runs", 5, 1, 50));
+                    profiles, args.intValue("runs", 5, 1, 50), mode.name().equals("active-lease"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench: " + e.getMessage());
         }

@@ -36,4 +36,24 @@ class FailoverBenchmarkTest {
         }
         Files.delete(dir);
     }
+
+    @Test
+    void inActiveModeTooAKilledHoldersLeaseMovesWithinTheFastProfilesBound() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "failover-active");
+        LeaseTimeouts fast = LeaseTimeouts.FAST;
+        FailoverBenchmark.Report report = FailoverBenchmark.run(new FailoverBenchmark.Config(dir,
+                new BenchLayout(3, 16, AreaGeometry.SECTOR_512_ALIGN_1M),
+                List.of(new FailoverBenchmark.Profile("fast", fast)), 1, true), null);
+        FailoverBenchmark.Run run = report.results().get(0).runs().get(0);
+        assertTrue(run.survivorFence() > run.holderFence(), run.toString());
+        assertTrue(run.failoverNs() >= fast.validForNs() - fast.renewIntervalNs(),
+                "taken over " + run.failoverNs() / 1e6 + " ms after the kill: the holder may still have held it");
+        assertTrue(run.failoverNs() <= 3_000_000_000L, "failover took " + run.failoverNs() / 1e6 + " ms");
+        assertTrue(FailoverBenchmark.formatText(report).contains("active mode, 3 agents"));
+        assertTrue(FailoverBenchmark.formatJson(report).contains("\"mode\":\"active-lease\""));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "work files left behind");
+        }
+        Files.delete(dir);
+    }
 }
