@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +20,12 @@ import org.diskpaxos.lock.api.Lease;
 import org.diskpaxos.lock.api.LeaseClient;
 import org.diskpaxos.lock.api.LeaseException;
 import org.diskpaxos.lock.api.LeaseOptions;
-import org.diskpaxos.lock.api.LeaseUnavailableException;
 import org.diskpaxos.lock.api.RequestMode;
 import org.diskpaxos.lock.api.RequestResult;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.api.StorageUnavailableException;
 import org.diskpaxos.lock.core.HostIdentity;
+import org.diskpaxos.lock.core.LeaseClientBase;
 import org.diskpaxos.lock.core.LeaseTimeouts;
 import org.diskpaxos.lock.disk.Lockspace;
 import org.diskpaxos.paxos.RandomSource;
@@ -48,7 +47,7 @@ import org.diskpaxos.paxos.active.ProcessId;
  *
  * <p>Agents must have room: a resource slot per host id that joins (its heartbeat) and per resource used.
  */
-public final class ActiveLeaseClient implements LeaseClient {
+public final class ActiveLeaseClient extends LeaseClientBase {
 
     /**
      * @param lockspace the lockspace name
@@ -88,7 +87,6 @@ public final class ActiveLeaseClient implements LeaseClient {
     private final List<AgentClient> connections;
     private final ActiveLockspace lockspace;
     private final ActiveLeases leases;
-    private final Thread watchdog;
     private volatile boolean closed;
 
     private ActiveLeaseClient(Config config, AgentTransport transport, ThreadedEventLoop loop,
@@ -100,9 +98,7 @@ public final class ActiveLeaseClient implements LeaseClient {
         this.lockspace = lockspace;
         this.leases = new ActiveLeases(lockspace, ActiveLeases.optionsFor(config.timeouts()), ProcessId.random(),
                 RandomSource.seeded(System.nanoTime() ^ config.hostId()));
-        this.watchdog = new Thread(this::watch, "dplock-active-lease-watchdog-" + config.lockspace());
-        this.watchdog.setDaemon(true);
-        this.watchdog.start();
+        startWatchdog("dplock-active-lease-watchdog-" + config.lockspace(), config.timeouts(), leases::heldSnapshot);
     }
 
     /** Connects to the agents and joins the lockspace; blocks until joined or failed. */
@@ -177,56 +173,6 @@ public final class ActiveLeaseClient implements LeaseClient {
     }
 
     @Override
-    public Lease acquire(ResourceId resource, LeaseOptions options) throws InterruptedException, LeaseException {
-        while (true) {
-            Optional<Lease> lease = tryAcquire(resource, Duration.ofDays(1), options);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(ResourceId resource, Duration wait, LeaseOptions options)
-            throws InterruptedException, LeaseException {
-        CompletableFuture<ActiveLeases.AcquireResult> done = start(resource, wait, options);
-        ActiveLeases.AcquireResult result;
-        try {
-            result = done.get();
-        } catch (InterruptedException e) {
-            done.thenAccept(ActiveLeaseClient::releaseIfAcquired);
-            throw e;
-        } catch (ExecutionException e) {
-            throw new LeaseException(String.valueOf(e.getCause()), e.getCause());
-        }
-        if (result instanceof ActiveLeases.AcquireResult.Acquired a) {
-            return Optional.of(a.lease());
-        }
-        if (result instanceof ActiveLeases.AcquireResult.Busy) {
-            return Optional.empty();
-        }
-        throw new StorageUnavailableException(((ActiveLeases.AcquireResult.Failed) result).message());
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(ResourceId resource, LeaseOptions options) {
-        CompletableFuture<Lease> out = new CompletableFuture<>();
-        start(resource, Duration.ofDays(1), options).thenAccept(result -> {
-            if (result instanceof ActiveLeases.AcquireResult.Acquired a) {
-                if (!out.complete(a.lease())) {
-                    a.lease().releaseAsync();
-                }
-            } else if (result instanceof ActiveLeases.AcquireResult.Busy b) {
-                out.completeExceptionally(new LeaseUnavailableException(b.message(), b.ownerHostId()));
-            } else {
-                out.completeExceptionally(new StorageUnavailableException(
-                        ((ActiveLeases.AcquireResult.Failed) result).message()));
-            }
-        });
-        return out;
-    }
-
-    @Override
     public RequestResult request(ResourceId resource, RequestMode mode) throws InterruptedException, LeaseException {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(mode, "mode");
@@ -247,38 +193,25 @@ public final class ActiveLeaseClient implements LeaseClient {
         throw new LeaseException(((ActiveLeases.RequestOutcome.Failed) outcome).reason());
     }
 
-    private CompletableFuture<ActiveLeases.AcquireResult> start(ResourceId resource, Duration wait,
-            LeaseOptions options) {
+    @Override
+    protected CompletableFuture<Attempt> attempt(ResourceId resource, Duration wait, LeaseOptions options) {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(options, "options");
         if (closed) {
-            return CompletableFuture.completedFuture(new ActiveLeases.AcquireResult.Failed("client is closed"));
+            return CompletableFuture.completedFuture(Attempt.failed("client is closed"));
         }
-        CompletableFuture<ActiveLeases.AcquireResult> done = new CompletableFuture<>();
+        CompletableFuture<Attempt> done = new CompletableFuture<>();
         long waitNs = Math.min(wait.toNanos(), Duration.ofDays(1).toNanos());
-        loop.execute(() -> leases.acquire(resource, options, loop.nowNs() + waitNs, done::complete));
+        loop.execute(() -> leases.acquire(resource, options, loop.nowNs() + waitNs, result -> {
+            if (result instanceof ActiveLeases.AcquireResult.Acquired a) {
+                done.complete(Attempt.acquired(a.lease()));
+            } else if (result instanceof ActiveLeases.AcquireResult.Busy b) {
+                done.complete(Attempt.busy(b.message(), b.ownerHostId()));
+            } else {
+                done.complete(Attempt.failed(((ActiveLeases.AcquireResult.Failed) result).message()));
+            }
+        }));
         return done;
-    }
-
-    private static void releaseIfAcquired(ActiveLeases.AcquireResult result) {
-        if (result instanceof ActiveLeases.AcquireResult.Acquired a) {
-            a.lease().releaseAsync();
-        }
-    }
-
-    /** Checks held leases against their deadlines, independently of the event loop. */
-    private void watch() {
-        long periodNs = Math.max(1_000_000L, config.timeouts().ioTimeoutNs() / 8);
-        while (!closed) {
-            for (ActiveLeases.ActiveLease lease : leases.heldSnapshot()) {
-                lease.state();
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(periodNs);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     /** Stops renewing and disconnects without releasing or leaving: as after a crash. */
@@ -287,7 +220,7 @@ public final class ActiveLeaseClient implements LeaseClient {
             return;
         }
         closed = true;
-        watchdog.interrupt();
+        stopWatchdog();
         closeQuietly(connections, transport, loop);
     }
 
@@ -298,7 +231,7 @@ public final class ActiveLeaseClient implements LeaseClient {
             return;
         }
         closed = true;
-        watchdog.interrupt();
+        stopWatchdog();
         for (ActiveLeases.ActiveLease lease : leases.heldSnapshot()) {
             lease.release();
         }

@@ -20,12 +20,12 @@ import org.diskpaxos.lock.api.Lease;
 import org.diskpaxos.lock.api.LeaseClient;
 import org.diskpaxos.lock.api.LeaseException;
 import org.diskpaxos.lock.api.LeaseOptions;
-import org.diskpaxos.lock.api.LeaseUnavailableException;
 import org.diskpaxos.lock.api.RequestMode;
 import org.diskpaxos.lock.api.RequestResult;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.api.StorageUnavailableException;
 import org.diskpaxos.lock.core.HostIdentity;
+import org.diskpaxos.lock.core.LeaseClientBase;
 import org.diskpaxos.lock.core.LeaseTimeouts;
 import org.diskpaxos.lock.disk.AreaDisk;
 import org.diskpaxos.lock.disk.Lockspace;
@@ -54,7 +54,7 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  * turns LOST (and {@code lost()} completes, and the JVM halts if so configured) on time even if the event loop is
  * stuck.
  */
-public final class EmbeddedLeaseClient implements LeaseClient {
+public final class EmbeddedLeaseClient extends LeaseClientBase {
 
     /** One disk of the lockspace: a file or block device, and the lockspace's offset on it. */
     public record Disk(Path path, long baseOffsetBytes) {
@@ -108,7 +108,6 @@ public final class EmbeddedLeaseClient implements LeaseClient {
     private final Lockspace lockspace;
     private final LockspaceSession session;
     private final ResourceIndex index;
-    private final Thread watchdog;
     private volatile boolean closed;
 
     private EmbeddedLeaseClient(Config config, ThreadedEventLoop loop, List<BlockDevice> devices,
@@ -120,9 +119,7 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         this.lockspace = lockspace;
         this.index = index;
         this.session = new LockspaceSession(lockspace, index);
-        this.watchdog = new Thread(this::watch, "dplock-lease-watchdog-" + config.lockspace());
-        this.watchdog.setDaemon(true);
-        this.watchdog.start();
+        startWatchdog("dplock-lease-watchdog-" + config.lockspace(), config.timeouts(), session::heldSnapshot);
     }
 
     /** Opens the disks and joins the lockspace; blocks until joined (a few I/O timeouts) or failed. */
@@ -293,57 +290,6 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         }
     }
 
-    @Override
-    public Lease acquire(ResourceId resource, LeaseOptions options) throws InterruptedException, LeaseException {
-        while (true) {
-            Optional<Lease> lease = tryAcquire(resource, Duration.ofDays(1), options);
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(ResourceId resource, Duration wait, LeaseOptions options)
-            throws InterruptedException, LeaseException {
-        CompletableFuture<LockspaceSession.AcquireResult> done = start(resource, wait, options);
-        LockspaceSession.AcquireResult result;
-        try {
-            result = done.get();
-        } catch (InterruptedException e) {
-            done.thenAccept(EmbeddedLeaseClient::releaseIfAcquired);
-            throw e;
-        } catch (ExecutionException e) {
-            throw new LeaseException(String.valueOf(e.getCause()), e.getCause());
-        }
-        if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
-            return Optional.of(a.lease());
-        }
-        if (result instanceof LockspaceSession.AcquireResult.Busy) {
-            return Optional.empty();
-        }
-        throw new StorageUnavailableException(((LockspaceSession.AcquireResult.Failed) result).message());
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(ResourceId resource, LeaseOptions options) {
-        CompletableFuture<Lease> out = new CompletableFuture<>();
-        CompletableFuture<LockspaceSession.AcquireResult> done = start(resource, Duration.ofDays(1), options);
-        done.thenAccept(result -> {
-            if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
-                if (!out.complete(a.lease())) {
-                    a.lease().releaseAsync();
-                }
-            } else if (result instanceof LockspaceSession.AcquireResult.Busy b) {
-                out.completeExceptionally(new LeaseUnavailableException(b.message(), b.ownerHostId()));
-            } else {
-                out.completeExceptionally(new StorageUnavailableException(
-                        ((LockspaceSession.AcquireResult.Failed) result).message()));
-            }
-        });
-        return out;
-    }
-
     /**
      * {@inheritDoc} Blocks for a few I/Os. A resource this process holds, an unknown resource, or unavailable disks
      * throw a {@link LeaseException} naming the problem.
@@ -364,6 +310,18 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         throw new LeaseException(((ResourceLeases.RequestOutcome.Failed) outcome).reason());
     }
 
+    @Override
+    protected CompletableFuture<Attempt> attempt(ResourceId resource, Duration wait, LeaseOptions options) {
+        return start(resource, wait, options).thenApply(result -> {
+            if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
+                return Attempt.acquired(a.lease());
+            } else if (result instanceof LockspaceSession.AcquireResult.Busy b) {
+                return Attempt.busy(b.message(), b.ownerHostId());
+            }
+            return Attempt.failed(((LockspaceSession.AcquireResult.Failed) result).message());
+        });
+    }
+
     private CompletableFuture<LockspaceSession.AcquireResult> start(ResourceId resource, Duration wait,
             LeaseOptions options) {
         if (closed) {
@@ -375,32 +333,11 @@ public final class EmbeddedLeaseClient implements LeaseClient {
         return done;
     }
 
-    private static void releaseIfAcquired(LockspaceSession.AcquireResult result) {
-        if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
-            a.lease().releaseAsync();
-        }
-    }
-
     private static <T> T join(CompletableFuture<T> f) throws LeaseException, InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {
             throw new LeaseException(String.valueOf(e.getCause()), e.getCause());
-        }
-    }
-
-    /** The watchdog: checks held leases against their deadlines, independently of the event loop. */
-    private void watch() {
-        long periodNs = Math.max(1_000_000L, config.timeouts().ioTimeoutNs() / 8);
-        while (!closed) {
-            for (LockspaceSession.HeldLease lease : session.heldSnapshot()) {
-                lease.state();
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(periodNs);
-            } catch (InterruptedException e) {
-                return;
-            }
         }
     }
 
@@ -413,7 +350,7 @@ public final class EmbeddedLeaseClient implements LeaseClient {
             return;
         }
         closed = true;
-        watchdog.interrupt();
+        stopWatchdog();
         closeQuietly(asyncDevices, devices, loop);
     }
 
@@ -424,7 +361,7 @@ public final class EmbeddedLeaseClient implements LeaseClient {
             return;
         }
         closed = true;
-        watchdog.interrupt();
+        stopWatchdog();
         for (LockspaceSession.HeldLease lease : session.heldSnapshot()) {
             lease.release();
         }

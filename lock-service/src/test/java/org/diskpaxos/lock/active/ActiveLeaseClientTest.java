@@ -24,6 +24,7 @@ import org.diskpaxos.lock.api.RequestResult;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.core.HostIdentity;
 import org.diskpaxos.lock.core.LeaseTimeouts;
+import org.diskpaxos.lock.bench.LocalAgents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +41,11 @@ class ActiveLeaseClientTest {
 
     @TempDir
     Path dir;
-    private AgentCluster agents;
+    private LocalAgents agents;
 
     @BeforeEach
     void startAgents() throws Exception {
-        agents = new AgentCluster(dir, 3);
+        agents = new LocalAgents(dir, 3, 16);
     }
 
     @AfterEach

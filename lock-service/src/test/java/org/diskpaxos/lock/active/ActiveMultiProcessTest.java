@@ -16,6 +16,7 @@ import org.diskpaxos.lock.api.Lease;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.bench.ChildJvm;
+import org.diskpaxos.lock.bench.LocalAgents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +33,10 @@ class ActiveMultiProcessTest {
     @TempDir
     Path dir;
 
-    private List<String> command(AgentCluster agents, int hostId, String rounds, Path counter) {
+    private List<String> command(LocalAgents agents, int hostId, String rounds, Path counter) {
         List<String> args = new ArrayList<>(List.of(agents.keyFile.toString(), "ls/counter", Integer.toString(hostId),
                 Long.toString(IO_TIMEOUT_MS), rounds, counter.toString()));
-        for (var a : agents.addresses) {
-            args.add(a.getHostString() + ":" + a.getPort());
-        }
+        args.addAll(agents.addressArgs());
         return ChildJvm.likeThisJvm(ActiveCounterHost.class.getName(), args);
     }
 
@@ -45,7 +44,7 @@ class ActiveMultiProcessTest {
     void concurrentProcessesNeverLoseAnIncrement() throws Exception {
         Path counter = dir.resolve("counter");
         Files.writeString(counter, "0 0\n");
-        try (AgentCluster agents = new AgentCluster(dir, 3)) {
+        try (LocalAgents agents = new LocalAgents(dir, 3, 16)) {
             List<Process> hosts = new ArrayList<>();
             for (int h = 1; h <= HOSTS; h++) {
                 hosts.add(new ProcessBuilder(command(agents, h, Integer.toString(ROUNDS), counter))
@@ -68,7 +67,7 @@ class ActiveMultiProcessTest {
     void aKilledHoldersLeaseGoesToAnotherHostWithAHigherToken() throws Exception {
         Path counter = dir.resolve("counter");
         Files.writeString(counter, "0 0\n");
-        try (AgentCluster agents = new AgentCluster(dir, 3)) {
+        try (LocalAgents agents = new LocalAgents(dir, 3, 16)) {
             Process holder = new ProcessBuilder(command(agents, 1, "hold", counter)).redirectErrorStream(true).start();
             long fence;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
