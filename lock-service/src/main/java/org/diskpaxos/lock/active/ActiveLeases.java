@@ -85,6 +85,8 @@ public final class ActiveLeases {
     }
 
     private static final int LEARN_ATTEMPTS_MAX = 64;
+    /** What {@link #learn} reports when its caller's deadline passed. */
+    private static final String GAVE_UP = "the deadline passed while learning the newest lease version";
     private static final boolean DEBUG = System.getProperty("dp.debug.active") != null;
 
     private void debug(String what) {
@@ -227,6 +229,19 @@ public final class ActiveLeases {
 
     /** Learns from instance {@code from} on with a read at a fresh rank and, if need be, consensus on the newest. */
     private void learn(Slot s, long from, int attempt, Consumer<String> done) {
+        learn(s, from, attempt, Long.MAX_VALUE, done);
+    }
+
+    /**
+     * As {@link #learn(Slot, long, int, Consumer)}, giving up with {@link #GAVE_UP} once {@code giveUpAtNs} has
+     * passed: an acquirer learning versions that other hosts keep adding can take far longer than its wait (seed
+     * 4192 of lease-active: shared acquires of 0.2 s finished 2.8 s later, after the heal, and kept writers out).
+     */
+    private void learn(Slot s, long from, int attempt, long giveUpAtNs, Consumer<String> done) {
+        if (attempt > 0 && loop.nowNs() >= giveUpAtNs) {
+            done.accept(GAVE_UP);
+            return;
+        }
         if (attempt >= LEARN_ATTEMPTS_MAX) {
             done.accept(s.id + ": could not learn the newest lease version after " + attempt + " attempts");
             return;
@@ -242,7 +257,7 @@ public final class ActiveLeases {
                 if (top == null || top.getKey() <= s.knownInstance) {
                     if (from > s.knownInstance) {
                         // Our version was compacted and the kept ones hold nothing: try again from our own.
-                        retry(() -> learn(s, s.knownInstance, attempt + 1, done), attempt);
+                        retry(() -> learn(s, s.knownInstance, attempt + 1, giveUpAtNs, done), attempt);
                     } else {
                         done.accept(null);
                     }
@@ -255,19 +270,19 @@ public final class ActiveLeases {
                         if (problem != null) {
                             done.accept(problem);
                         } else {
-                            learn(s, t, attempt + 1, done);
+                            learn(s, t, attempt + 1, giveUpAtNs, done);
                         }
                     } else if (d instanceof Consensus.Decision.Superseded<ActiveValue> sup) {
-                        learn(s, Math.max(from, sup.instanceSeen()), attempt + 1, done);
+                        learn(s, Math.max(from, sup.instanceSeen()), attempt + 1, giveUpAtNs, done);
                     } else {
                         done.accept(s.id + ": learning lease version " + t + ": "
                                 + ((Consensus.Decision.Failed<ActiveValue>) d).reason());
                     }
                 });
             } else if (outcome instanceof org.diskpaxos.paxos.RankedRegister.Superseded<ActiveValue> sup) {
-                learn(s, Math.max(from + 1, sup.instanceSeen()), attempt + 1, done);
+                learn(s, Math.max(from + 1, sup.instanceSeen()), attempt + 1, giveUpAtNs, done);
             } else if (outcome instanceof org.diskpaxos.paxos.RankedRegister.Preempted<ActiveValue>) {
-                retry(() -> learn(s, from, attempt + 1, done), attempt);
+                retry(() -> learn(s, from, attempt + 1, giveUpAtNs, done), attempt);
             } else {
                 done.accept(s.id + ": reading the lease versions: "
                         + ((org.diskpaxos.paxos.RankedRegister.ReadUnavailable<ActiveValue>) outcome).reason());
@@ -341,6 +356,10 @@ public final class ActiveLeases {
             done.accept(new AcquireResult.Failed(notMember()));
             return;
         }
+        if (round > 0 && loop.nowNs() >= deadlineNs) {
+            gaveUp(s, done);
+            return;
+        }
         look(s, (view, current, failure) -> {
             if (failure != null) {
                 done.accept(new AcquireResult.Failed(failure));
@@ -381,11 +400,22 @@ public final class ActiveLeases {
                 });
     }
 
+    /**
+     * The acquire's deadline passed before it could propose: busy. An earlier round's proposal may still be decided
+     * for us (it was superseded before we learned), so settle the resource.
+     */
+    private void gaveUp(Slot s, Consumer<AcquireResult> done) {
+        settleLater(s);
+        done.accept(new AcquireResult.Busy(s.id + ": not acquired before the deadline (the lease kept changing)", 0));
+    }
+
     /** Acts on a state: grants, proposes (after learning, unless {@code current}), or waits for live holders. */
     private void decide(Slot s, LeaseRecord st, boolean current, LeaseOptions opts, long deadlineNs, int round,
             Consumer<AcquireResult> done) {
-        Runnable learnFirst = () -> learn(s, s.knownInstance, 0, failure -> {
-            if (failure != null) {
+        Runnable learnFirst = () -> learn(s, s.knownInstance, 0, deadlineNs, failure -> {
+            if (failure == GAVE_UP) {
+                gaveUp(s, done);
+            } else if (failure != null) {
                 done.accept(new AcquireResult.Failed(failure));
             } else {
                 decide(s, s.known, true, opts, deadlineNs, round + 1, done);
