@@ -12,13 +12,13 @@ import org.diskpaxos.activedisk.AgentLimits;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.lock.api.Lease;
 import org.diskpaxos.lock.api.LeaseException;
-import org.diskpaxos.lock.api.LeaseLostException;
 import org.diskpaxos.lock.api.LeaseMode;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.LeaseState;
 import org.diskpaxos.lock.api.ReleaseResult;
 import org.diskpaxos.lock.api.RequestMode;
 import org.diskpaxos.lock.api.ResourceId;
+import org.diskpaxos.lock.core.MembershipLease;
 import org.diskpaxos.lock.disk.Lockspace;
 import org.diskpaxos.paxos.Consensus;
 import org.diskpaxos.paxos.RandomSource;
@@ -426,7 +426,7 @@ public final class ActiveLeases {
         LeaseRecord.Holder mine = st.holder(me, gen);
         if (mine != null) {
             ActiveLease live = s.held.get(mine.since());
-            if (live != null && live.lost.isDone()) {
+            if (live != null && live.lost().isDone()) {
                 // Lost (a forced request) and not released by its user: its entry is an orphan now.
                 s.held.remove(mine.since());
                 live = null;
@@ -531,7 +531,7 @@ public final class ActiveLeases {
     // Release and settling
 
     private void releaseOnAgents(Slot s, ActiveLease lease, Consumer<ReleaseResult> done) {
-        s.held.remove(lease.fence);
+        s.held.remove(lease.fence());
         heldView.remove(lease);
         s.run(end -> releaseStep(s, lease, 0, r -> {
             end.run();
@@ -547,7 +547,7 @@ public final class ActiveLeases {
                 return;
             }
             LeaseRecord.Holder mine = s.known.holder(lockspace.hostId(), lockspace.generation());
-            if (mine == null || mine.since() != lease.fence) {
+            if (mine == null || mine.since() != lease.fence()) {
                 done.accept(ReleaseResult.ALREADY_LOST);
                 return;
             }
@@ -685,7 +685,7 @@ public final class ActiveLeases {
                             if (rec.request() != null) {
                                 for (ActiveLease l : List.copyOf(s.held.values())) {
                                     if (rec.holder(lockspace.hostId(), lockspace.generation()) != null
-                                            && l.fence < newest.instance()) {
+                                            && l.fence() < newest.instance()) {
                                         l.onRequested(rec.request(), newest.instance());
                                     }
                                 }
@@ -702,99 +702,40 @@ public final class ActiveLeases {
     // The lease handed to users
 
     /** A held resource lease in active mode; see {@link Lease}. */
-    public final class ActiveLease implements Lease {
+    public final class ActiveLease extends MembershipLease {
         private final Slot slot;
-        private final long fence;
-        private final LeaseOptions options;
         private final byte[] lvbAtGrant;
-        private final CompletableFuture<String> lost = new CompletableFuture<>();
-        private final CompletableFuture<RequestMode> requested = new CompletableFuture<>();
-        private volatile boolean released;
         private volatile byte[] stagedLvb;
 
         ActiveLease(Slot slot, long fence, LeaseOptions options, byte[] lvbAtGrant) {
+            super(lockspace, slot.id, fence, options, 8 * lockspace.timeouts().ioTimeoutNs());
             this.slot = slot;
-            this.fence = fence;
-            this.options = options;
             this.lvbAtGrant = lvbAtGrant;
         }
 
         @Override
-        public ResourceId resource() {
-            return slot.id;
+        protected void forget() {
+            heldView.remove(this);
         }
 
         @Override
-        public LeaseMode mode() {
-            return options.mode();
+        protected void releaseForced(long requestLver) {
+            // Freed on the agents one kill grace later; to its user the lease stays LOST.
+            loop.schedule(lockspace.timeouts().killGraceNs(), () -> releaseOnAgents(slot, this, r -> { }));
         }
 
         @Override
-        public long fence() {
-            return fence;
+        protected void releaseOnStorage(CompletableFuture<ReleaseResult> result) {
+            loop.execute(() -> releaseOnAgents(slot, this, result::complete));
         }
 
         @Override
-        public LeaseState state() {
-            if (released) {
-                return LeaseState.RELEASED;
-            }
-            if (lost.isDone()) {
-                return LeaseState.LOST;
-            }
-            long now = loop.nowNs();
-            if (now >= lockspace.validUntilNs() || lockspace.state() == Lockspace.State.LOST) {
-                markLost(lockspace.lostReason() != null ? lockspace.lostReason()
-                        : "the host's heartbeat was not renewed in time (deadline passed)");
-                return LeaseState.LOST;
-            }
-            return lockspace.suspect() ? LeaseState.SUSPECT : LeaseState.HELD;
-        }
-
-        @Override
-        public long validUntilNanos() {
-            return lockspace.validUntilNs();
-        }
-
-        @Override
-        public void checkValid() throws LeaseLostException {
-            LeaseState st = state();
-            if (st == LeaseState.LOST || st == LeaseState.RELEASED) {
-                throw new LeaseLostException(slot.id + " (fence " + fence + ") is " + st
-                        + (st == LeaseState.LOST ? ": " + lost.getNow("lost") : ""));
-            }
-        }
-
-        @Override
-        public CompletableFuture<String> lost() {
-            return lost;
-        }
-
-        @Override
-        public CompletableFuture<RequestMode> requested() {
-            return requested;
-        }
-
-        void markLost(String reason) {
-            if (!released && lost.complete(reason)) {
-                heldView.remove(this);
-                if (options.onLoss() == LeaseOptions.OnLoss.HALT_JVM) {
-                    System.err.println("dplock: lease " + slot.id + " (fence " + fence + ") lost: " + reason
-                            + "; halting the JVM as configured");
-                    Runtime.getRuntime().halt(3);
+        protected void releasedAfterLoss() {
+            loop.execute(() -> {
+                if (slot.held.remove(fence()) != null) {
+                    settleLater(slot);
                 }
-            }
-        }
-
-        void onRequested(RequestMode mode, long lver) {
-            if (released || lost.isDone() || !requested.complete(mode)) {
-                return;
-            }
-            if (mode == RequestMode.FORCE) {
-                markLost("another host asked for a forced release (lease version " + lver + ")");
-                // Freed on the agents one kill grace later; to its user the lease stays LOST.
-                loop.schedule(lockspace.timeouts().killGraceNs(), () -> releaseOnAgents(slot, this, r -> { }));
-            }
+            });
         }
 
         /** The largest value {@link #setLvb} takes. */
@@ -806,10 +747,8 @@ public final class ActiveLeases {
         public CompletableFuture<byte[]> lvbAsync() {
             CompletableFuture<byte[]> out = new CompletableFuture<>();
             try {
-                checkValid();
-                byte[] v = stagedLvb != null ? stagedLvb : lvbAtGrant;
-                out.complete(v.clone());
-            } catch (LeaseLostException e) {
+                out.complete(lvb());
+            } catch (LeaseException e) {
                 out.completeExceptionally(e);
             }
             return out;
@@ -834,55 +773,10 @@ public final class ActiveLeases {
             }
             LeaseState st = state();
             if (st == LeaseState.LOST || st == LeaseState.RELEASED) {
-                throw new IllegalStateException(slot.id + " (fence " + fence + ") is " + st
+                throw new IllegalStateException(slot.id + " (fence " + fence() + ") is " + st
                         + "; its lock value block can no longer be set");
             }
             stagedLvb = value.clone();
-        }
-
-        @Override
-        public CompletableFuture<ReleaseResult> releaseAsync() {
-            CompletableFuture<ReleaseResult> result = new CompletableFuture<>();
-            if (released) {
-                result.complete(ReleaseResult.ALREADY_RELEASED);
-                return result;
-            }
-            if (state() == LeaseState.LOST) {
-                result.complete(ReleaseResult.ALREADY_LOST);
-                loop.execute(() -> {
-                    if (slot.held.remove(fence) != null) {
-                        settleLater(slot);
-                    }
-                });
-                return result;
-            }
-            released = true;
-            loop.execute(() -> releaseOnAgents(slot, this, result::complete));
-            return result;
-        }
-
-        @Override
-        public ReleaseResult release() {
-            CompletableFuture<ReleaseResult> f = releaseAsync();
-            long waitNs = 8 * lockspace.timeouts().ioTimeoutNs();
-            try {
-                return f.get(waitNs, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ReleaseResult.RELEASED_LOCALLY;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                return ReleaseResult.RELEASED_LOCALLY;
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
-
-        @Override
-        public String toString() {
-            return "lease " + sequencer() + " " + state();
         }
     }
 }

@@ -16,4 +16,7 @@ public interface Membership {
 
     /** Why the membership was lost, or null while it is not. */
     String lostReason();
+
+    /** Whether a renewal is overdue (leases are SUSPECT). */
+    boolean suspect();
 }

@@ -295,29 +295,21 @@ public final class LockspaceSession {
      * One held lease. Its state follows the lockspace's validity deadline on the loop's clock, read without the
      * loop, so a stuck or paused loop cannot keep it HELD past its deadline.
      */
-    public static final class HeldLease implements org.diskpaxos.lock.api.Lease {
+    public static final class HeldLease extends org.diskpaxos.lock.core.MembershipLease {
         private final LockspaceSession session;
-        private final ResourceId resource;
         private final DiskPaxosResource area;
-        private final long fence;
         private final LeaderRecord leader;
-        private final LeaseOptions options;
         private final CompletableFuture<String> leaderWritten;
-        private final CompletableFuture<String> lost = new CompletableFuture<>();
-        private final CompletableFuture<RequestMode> requested = new CompletableFuture<>();
-        private volatile boolean released;
         private volatile byte[] stagedLvb;
         private volatile byte[] readLvb;
 
         HeldLease(LockspaceSession session, ResourceId resource, DiskPaxosResource area,
                   ResourceLeases.Outcome.Held held, LeaseOptions options) {
+            super(session.lockspace, resource, held.lver(), options, 4 * session.lockspace.timeouts().ioTimeoutNs());
             this.session = session;
-            this.resource = resource;
             this.area = area;
-            this.fence = held.lver();
             this.leader = held.leader();
             this.leaderWritten = held.leaderWritten();
-            this.options = options;
         }
 
         DiskPaxosResource area() {
@@ -330,82 +322,18 @@ public final class LockspaceSession {
         }
 
         @Override
-        public ResourceId resource() {
-            return resource;
+        protected void forget() {
+            session.loop().execute(() -> session.forget(this));
         }
 
         @Override
-        public LeaseMode mode() {
-            return options.mode();
+        protected void releaseForced(long requestLver) {
+            session.releaseForced(this);
         }
 
         @Override
-        public long fence() {
-            return fence;
-        }
-
-        @Override
-        public LeaseState state() {
-            if (released) {
-                return LeaseState.RELEASED;
-            }
-            if (lost.isDone()) {
-                return LeaseState.LOST;
-            }
-            Lockspace ls = session.lockspace;
-            long now = ls.loop().nowNs();
-            if (now >= ls.validUntilNs() || ls.state() == Lockspace.State.LOST) {
-                markLost(ls.lostReason() != null ? ls.lostReason()
-                        : "the host's liveness lease was not renewed in time (deadline passed)");
-                return LeaseState.LOST;
-            }
-            return ls.suspect() ? LeaseState.SUSPECT : LeaseState.HELD;
-        }
-
-        @Override
-        public long validUntilNanos() {
-            return session.lockspace.validUntilNs();
-        }
-
-        @Override
-        public void checkValid() throws LeaseLostException {
-            LeaseState s = state();
-            if (s == LeaseState.LOST || s == LeaseState.RELEASED) {
-                throw new LeaseLostException(resource + " (fence " + fence + ") is " + s
-                        + (s == LeaseState.LOST ? ": " + lost.getNow("lost") : ""));
-            }
-        }
-
-        @Override
-        public CompletableFuture<String> lost() {
-            return lost;
-        }
-
-        @Override
-        public CompletableFuture<RequestMode> requested() {
-            return requested;
-        }
-
-        void markLost(String reason) {
-            if (!released && lost.complete(reason)) {
-                session.loop().execute(() -> session.forget(this));
-                if (options.onLoss() == LeaseOptions.OnLoss.HALT_JVM) {
-                    System.err.println("dplock: lease " + resource + " (fence " + fence + ") lost: " + reason
-                            + "; halting the JVM as configured");
-                    Runtime.getRuntime().halt(3);
-                }
-            }
-        }
-
-        /** Another host asked for the resource at version {@code lver} (above ours). On the loop. */
-        void onRequested(RequestMode mode, long lver) {
-            if (released || lost.isDone() || !requested.complete(mode)) {
-                return;
-            }
-            if (mode == RequestMode.FORCE) {
-                markLost("another host asked for a forced release (request record: lease version " + lver + ")");
-                session.releaseForced(this);
-            }
+        protected void releaseOnStorage(CompletableFuture<ReleaseResult> result) {
+            session.loop().execute(() -> session.release(this, result::complete));
         }
 
         // -----------------------------------------------------------------------------------------------------
@@ -459,13 +387,13 @@ public final class LockspaceSession {
                 return f.get(waitNs, java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LeaseException(resource + ": interrupted while reading the lock value block", e);
+                throw new LeaseException(resource() + ": interrupted while reading the lock value block", e);
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new LeaseException(resource + ": reading the lock value block took longer than "
+                throw new LeaseException(resource() + ": reading the lock value block took longer than "
                         + waitNs / 1_000_000 + " ms");
             } catch (java.util.concurrent.ExecutionException e) {
                 throw e.getCause() instanceof LeaseException le ? le
-                        : new LeaseException(resource + ": " + e.getCause(), e.getCause());
+                        : new LeaseException(resource() + ": " + e.getCause(), e.getCause());
             }
         }
 
@@ -473,63 +401,20 @@ public final class LockspaceSession {
         public void setLvb(byte[] value) {
             Objects.requireNonNull(value, "value");
             if (mode() != LeaseMode.EXCLUSIVE) {
-                throw new IllegalStateException(resource + ": only an exclusive holder writes the lock value block");
+                throw new IllegalStateException(resource() + ": only an exclusive holder writes the lock value block");
             }
             int capacity = lvbCapacityBytes();
             if (value.length > capacity) {
-                throw new IllegalArgumentException(resource + ": a lock value block holds at most " + capacity
+                throw new IllegalArgumentException(resource() + ": a lock value block holds at most " + capacity
                         + " bytes, got " + value.length);
             }
             LeaseState s = state();
             if (s == LeaseState.LOST || s == LeaseState.RELEASED) {
-                throw new IllegalStateException(resource + " (fence " + fence + ") is " + s
+                throw new IllegalStateException(resource() + " (fence " + fence() + ") is " + s
                         + "; its lock value block can no longer be set");
             }
             stagedLvb = value.clone();
         }
 
-        // -----------------------------------------------------------------------------------------------------
-        // Release
-
-        /** Releases asynchronously; completes on the loop. */
-        @Override
-        public CompletableFuture<ReleaseResult> releaseAsync() {
-            CompletableFuture<ReleaseResult> result = new CompletableFuture<>();
-            if (released) {
-                result.complete(ReleaseResult.ALREADY_RELEASED);
-                return result;
-            }
-            if (state() == LeaseState.LOST) {
-                result.complete(ReleaseResult.ALREADY_LOST);
-                return result;
-            }
-            released = true;
-            session.loop().execute(() -> session.release(this, result::complete));
-            return result;
-        }
-
-        @Override
-        public ReleaseResult release() {
-            CompletableFuture<ReleaseResult> f = releaseAsync();
-            long waitNs = 4 * session.lockspace.timeouts().ioTimeoutNs();
-            try {
-                return f.get(waitNs, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return ReleaseResult.RELEASED_LOCALLY;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                return ReleaseResult.RELEASED_LOCALLY;
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
-
-        @Override
-        public String toString() {
-            return "lease " + sequencer() + " " + state();
-        }
     }
 }
