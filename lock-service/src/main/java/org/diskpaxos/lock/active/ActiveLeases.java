@@ -739,11 +739,13 @@ public final class ActiveLeases {
         }
 
         /** The largest value {@link #setLvb} takes. */
+        @Override
         public int lvbCapacityBytes() {
             return LeaseRecord.LVB_BYTES_MAX;
         }
 
         /** The lock value block, with no I/O: it came with the decided version that granted the lease. */
+        @Override
         public CompletableFuture<byte[]> lvbAsync() {
             CompletableFuture<byte[]> out = new CompletableFuture<>();
             try {

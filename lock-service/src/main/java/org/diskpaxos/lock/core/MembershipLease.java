@@ -50,6 +50,12 @@ public abstract class MembershipLease implements Lease {
     /** A FORCE request made the lease LOST: free it on the storage, as the holder's death would. */
     protected abstract void releaseForced(long requestLver);
 
+    /** The largest lock value block {@link #setLvb} takes. */
+    public abstract int lvbCapacityBytes();
+
+    /** {@link #lvb()} without blocking; completes on the lease's event loop. Use this on the loop itself. */
+    public abstract CompletableFuture<byte[]> lvbAsync();
+
     /** The user releases a lease that was lost before: drop what the session still keeps of it. */
     protected void releasedAfterLoss() {
     }

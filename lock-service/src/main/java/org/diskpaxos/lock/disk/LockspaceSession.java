@@ -340,11 +340,13 @@ public final class LockspaceSession {
         // Lock value block
 
         /** The largest value {@link #setLvb} takes. */
+        @Override
         public int lvbCapacityBytes() {
             return area.records().lvbCapacityBytes();
         }
 
         /** {@link #lvb()} without blocking: completes on the loop. Use this on the loop itself. */
+        @Override
         public CompletableFuture<byte[]> lvbAsync() {
             CompletableFuture<byte[]> out = new CompletableFuture<>();
             try {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.diskpaxos.activedisk.AgentConnection;
 import org.diskpaxos.activedisk.core.CoreOptions;
 import org.diskpaxos.activedisk.format.AgentGeometry;
@@ -15,15 +16,12 @@ import org.diskpaxos.activedisk.sim.SimClientPort;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.lock.active.ActiveLeases;
 import org.diskpaxos.lock.active.ActiveLockspace;
-import org.diskpaxos.lock.api.LeaseLostException;
-import org.diskpaxos.lock.api.LeaseMode;
 import org.diskpaxos.lock.api.LeaseOptions;
-import org.diskpaxos.lock.api.LeaseState;
-import org.diskpaxos.lock.api.ReleaseResult;
 import org.diskpaxos.lock.api.RequestMode;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.core.HostIdentity;
 import org.diskpaxos.lock.core.LeaseTimeouts;
+import org.diskpaxos.lock.core.Membership;
 import org.diskpaxos.lock.disk.Lockspace;
 import org.diskpaxos.paxos.RandomSource;
 import org.diskpaxos.paxos.active.ProcessId;
@@ -161,9 +159,6 @@ public final class ActiveLeaseWorkload implements Workload {
         }
     }
 
-    static String resourceName(int r) {
-        return "res" + r;
-    }
 
     /** One lease host incarnation: joins, then acquires, holds and releases leases in turn. */
     private final class HostAgent {
@@ -171,7 +166,7 @@ public final class ActiveLeaseWorkload implements Workload {
         private final EventLoop loop;
         private final int hostId;
         private final List<AgentConnection> agents = new ArrayList<>();
-        private long turnsAfterHeal;
+        private final LeaseTurns turns;
 
         HostAgent(HostContext host) {
             this.host = host;
@@ -181,6 +176,8 @@ public final class ActiveLeaseWorkload implements Workload {
             for (int a = 0; a < AGENTS; a++) {
                 agents.add(port.connect(a, 64));
             }
+            this.turns = new LeaseTurns(simulation, checker, timeouts, RESOURCES, LOCKSPACE, host, hostId,
+                    ActiveLeaseWorkload.this::count, what -> debug(hostId, what));
         }
 
         void join() {
@@ -204,112 +201,38 @@ public final class ActiveLeaseWorkload implements Workload {
                     count("membership lost");
                     loop.schedule(timeouts.ioTimeoutNs(), this::join);
                 });
-                next(member, leases);
+                turns.next(member(member, leases));
             });
         }
 
-        private boolean joined(ActiveLockspace member) {
-            return member.state() == Lockspace.State.JOINED;
-        }
+        /** This membership as the turns use it. */
+        private LeaseTurns.Member member(ActiveLockspace member, ActiveLeases leases) {
+            return new LeaseTurns.Member() {
+                @Override
+                public Membership membership() {
+                    return member;
+                }
 
-        private void next(ActiveLockspace member, ActiveLeases leases) {
-            if (!joined(member)) {
-                return;
-            }
-            loop.schedule(host.prng().nextLong(0, timeouts.ioTimeoutNs()), () -> acquire(member, leases));
-        }
+                @Override
+                public boolean joined() {
+                    return member.state() == Lockspace.State.JOINED;
+                }
 
-        private void acquire(ActiveLockspace member, ActiveLeases leases) {
-            if (!joined(member)) {
-                return;
-            }
-            boolean healed = simulation.nowNs() >= simulation.plan().healAtNs();
-            int r = healed ? (int) (turnsAfterHeal++ % RESOURCES) : host.prng().nextInt(RESOURCES);
-            ResourceId id = new ResourceId(LOCKSPACE, resourceName(r));
-            LeaseOptions options = !healed && host.prng().nextInt(100) < LeaseWorkload.SHARED_PERCENT
-                    ? LeaseOptions.SHARED : LeaseOptions.EXCLUSIVE;
-            long waitNs = healed ? timeouts.hostDeadNs() + 2 * timeouts.ioTimeoutNs()
-                    : host.prng().nextLong(0, 3 * timeouts.ioTimeoutNs());
-            count("acquire " + options.mode());
-            debug(hostId, "acquiring " + id + " " + options.mode() + " for up to " + waitNs / 1000 + " us");
-            leases.acquire(id, options, loop.nowNs() + waitNs, result -> {
-                debug(hostId, "acquire " + id + " " + options.mode() + ": " + result);
-                if (result instanceof ActiveLeases.AcquireResult.Acquired a) {
-                    count("granted " + options.mode());
-                    long grantedAtNs = simulation.nowNs();
-                    checker.granted(r, hostId, host.incarnation(), a.lease(), member);
-                    boolean[] asked = {false};
-                    a.lease().requested().thenAccept(mode -> {
-                        count("told of a " + mode + " request");
-                        checker.notified(r, a.lease());
-                        asked[0] = true;
-                    });
-                    a.lease().lvbAsync().whenComplete((value, error) -> {
-                        if (error != null) {
-                            count(error instanceof LeaseLostException ? "lvb: lease lost" : "lvb unreadable");
-                        } else {
-                            checker.lvbRead(r, a.lease(), grantedAtNs, LeaseWorkload.writerToken(value));
-                        }
-                        loop.execute(() -> hold(member, leases, r, a.lease(), host.prng().nextInt(1, 4), asked));
-                    });
-                } else if (result instanceof ActiveLeases.AcquireResult.Busy
-                        && options.mode() == LeaseMode.EXCLUSIVE
-                        && host.prng().nextInt(100) < LeaseWorkload.REQUEST_PERCENT) {
-                    count("busy");
-                    request(member, leases, r, id);
-                } else {
-                    count(result instanceof ActiveLeases.AcquireResult.Busy ? "busy" : "failed");
-                    next(member, leases);
+                @Override
+                public void acquire(ResourceId id, LeaseOptions options, long deadlineNs,
+                        Consumer<LeaseTurns.Acquired> done) {
+                    leases.acquire(id, options, deadlineNs, result -> done.accept(new LeaseTurns.Acquired(
+                            result instanceof ActiveLeases.AcquireResult.Acquired a ? a.lease() : null,
+                            result instanceof ActiveLeases.AcquireResult.Busy, result.toString())));
                 }
-            });
-        }
 
-        private void request(ActiveLockspace member, ActiveLeases leases, int r, ResourceId id) {
-            RequestMode mode = host.prng().nextInt(3) == 0 ? RequestMode.FORCE : RequestMode.GRACEFUL;
-            checker.requestMade(r);
-            leases.request(id, mode, outcome -> {
-                debug(hostId, "request " + id + " " + mode + ": " + outcome);
-                if (outcome instanceof ActiveLeases.RequestOutcome.Requested q) {
-                    checker.requestDone(r, q.holderHostIds().isEmpty() ? 0 : q.lver(), false);
-                    count(q.holderHostIds().isEmpty() ? "request: nobody held it" : "request " + mode);
-                } else {
-                    checker.requestDone(r, 0, true);
-                    count("request failed");
+                @Override
+                public void request(ResourceId id, RequestMode mode, Consumer<LeaseTurns.Requested> done) {
+                    leases.request(id, mode, outcome -> done.accept(
+                            outcome instanceof ActiveLeases.RequestOutcome.Requested q ? new LeaseTurns.Requested(
+                                    q.lver(), q.holderHostIds().isEmpty(), outcome.toString()) : null));
                 }
-                next(member, leases);
-            });
-        }
-
-        private void hold(ActiveLockspace member, ActiveLeases leases, int r, ActiveLeases.ActiveLease lease,
-                int writesLeft, boolean[] asked) {
-            loop.schedule(host.prng().nextLong(0, timeouts.ioTimeoutNs()), () -> {
-                LeaseState s = lease.state();
-                boolean valid = s == LeaseState.HELD || s == LeaseState.SUSPECT;
-                if (valid && lease.mode() == LeaseMode.EXCLUSIVE) {
-                    count("fenced write");
-                    checker.storage(r).send(lease.fence(), host.prng().nextLong(0, timeouts.ioTimeoutNs() / 2));
-                }
-                if (writesLeft > 1 && valid && !asked[0]) {
-                    hold(member, leases, r, lease, writesLeft - 1, asked);
-                    return;
-                }
-                boolean wroteLvb = false;
-                if (valid && lease.mode() == LeaseMode.EXCLUSIVE && host.prng().nextInt(4) != 0) {
-                    lease.setLvb(LeaseWorkload.lvbValue(lease.fence(), host.prng().nextInt(0,
-                            lease.lvbCapacityBytes() - LeaseWorkload.LVB_HEADER_BYTES)));
-                    wroteLvb = true;
-                }
-                boolean lvbWritten = wroteLvb;
-                checker.released(r, lease);
-                lease.releaseAsync().thenAccept(result -> {
-                    count("release " + lease.mode() + " " + result);
-                    debug(hostId, "release " + lease + ": " + result);
-                    if (lvbWritten && result == ReleaseResult.RELEASED) {
-                        checker.lvbReleased(r, lease.fence());
-                    }
-                    next(member, leases);
-                });
-            });
+            };
         }
     }
 
@@ -332,7 +255,7 @@ public final class ActiveLeaseWorkload implements Workload {
         StringBuilder missing = new StringBuilder();
         for (int r = 0; r < RESOURCES; r++) {
             if (checker.lastExclusiveGrantNs(r) <= sim.plan().healAtNs()) {
-                missing.append(" ").append(resourceName(r)).append(" was not granted exclusively after the heal;");
+                missing.append(" ").append(LeaseTurns.resourceName(r)).append(" was not granted exclusively after the heal;");
             }
         }
         return missing.length() == 0 ? null : "no progress after the heal:" + missing;

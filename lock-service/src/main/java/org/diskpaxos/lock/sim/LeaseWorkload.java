@@ -6,17 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.diskpaxos.blockdev.async.AsyncBlockDevice;
 import org.diskpaxos.blockdev.async.EventLoop;
-import org.diskpaxos.lock.api.LeaseLostException;
-import org.diskpaxos.lock.api.LeaseMode;
 import org.diskpaxos.lock.api.LeaseOptions;
-import org.diskpaxos.lock.api.LeaseState;
-import org.diskpaxos.lock.api.ReleaseResult;
 import org.diskpaxos.lock.api.RequestMode;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.core.HostIdentity;
 import org.diskpaxos.lock.core.LeaseTimeouts;
+import org.diskpaxos.lock.core.Membership;
 import org.diskpaxos.lock.disk.AreaDisk;
 import org.diskpaxos.lock.disk.Lockspace;
 import org.diskpaxos.lock.disk.LockspaceSession;
@@ -58,10 +56,6 @@ public final class LeaseWorkload implements Workload {
     static final String LOCKSPACE = "simls";
     static final AreaGeometry GEOMETRY = AreaGeometry.SECTOR_512_ALIGN_1M;
     static final int TRIPS_PER_LIVENESS_PHASE = 80;
-    /** Percent of acquires (before the heal) that ask for a shared lease. */
-    static final int SHARED_PERCENT = 40;
-    /** Percent of busy exclusive acquires followed by a request to the holders; a third of those are forced. */
-    static final int REQUEST_PERCENT = 30;
     private static final long LVB_MAGIC = 0x53494d4c56423031L;
     static final int LVB_HEADER_BYTES = 24;
 
@@ -166,9 +160,9 @@ public final class LeaseWorkload implements Workload {
         private final int hostId;
         private final List<AreaDisk> lockspaceDisks = new ArrayList<>();
         private final DiskPaxosResource[] resources = new DiskPaxosResource[RESOURCES];
+        private final LeaseTurns turns;
         private Lockspace lockspace;
         private LockspaceSession session;
-        private long turnsAfterHeal;
 
         HostAgent(HostContext host) {
             this.host = host;
@@ -189,6 +183,8 @@ public final class LeaseWorkload implements Workload {
                                 timeouts.ioTimeoutNs() / 4, true),
                         RandomSource.seeded(host.prng().nextLong()));
             }
+            this.turns = new LeaseTurns(simulation, checker, timeouts, RESOURCES, LOCKSPACE, host, hostId,
+                    LeaseWorkload.this::count, what -> debug(hostId, what));
         }
 
         void join() {
@@ -215,124 +211,38 @@ public final class LeaseWorkload implements Workload {
                     count("membership lost");
                     loop.schedule(timeouts.ioTimeoutNs(), this::join);
                 });
-                next(member, session);
+                turns.next(member(member, session));
             });
         }
 
-        /** The acquire/hold/release chain of one membership: it stops when that membership ends. */
-        private void next(Lockspace member, LockspaceSession memberSession) {
-            if (member.state() != Lockspace.State.JOINED) {
-                return;
-            }
-            long think = host.prng().nextLong(0, timeouts.ioTimeoutNs());
-            loop.schedule(think, () -> acquire(member, memberSession));
-        }
+        /** This membership as the turns use it. */
+        private LeaseTurns.Member member(Lockspace member, LockspaceSession memberSession) {
+            return new LeaseTurns.Member() {
+                @Override
+                public Membership membership() {
+                    return member;
+                }
 
-        private void acquire(Lockspace member, LockspaceSession memberSession) {
-            if (member.state() != Lockspace.State.JOINED) {
-                return;
-            }
-            boolean healed = simulation.nowNs() >= simulation.plan().healAtNs();
-            // After the heal every host takes the resources in turn, so that each is tried again and again (random
-            // picks left one untried for a whole liveness phase: seed 1041).
-            int r = healed ? (int) (turnsAfterHeal++ % RESOURCES) : host.prng().nextInt(RESOURCES);
-            ResourceId id = new ResourceId(LOCKSPACE, resourceName(r));
-            LeaseOptions options = !healed && host.prng().nextInt(100) < SHARED_PERCENT ? LeaseOptions.SHARED
-                    : LeaseOptions.EXCLUSIVE;
-            // After the heal, acquirers wait as a client blocked in acquire() would: long enough to see a dead
-            // holder's delta lease stay unchanged for hostDead. (With waits of at most 3d they gave up and moved to
-            // the other resource before any of them had watched the dead holder that long: seed 1115.)
-            long waitNs = healed ? timeouts.hostDeadNs() + 2 * timeouts.ioTimeoutNs()
-                    : host.prng().nextLong(0, 3 * timeouts.ioTimeoutNs());
-            long deadline = loop.nowNs() + waitNs;
-            count("acquire " + options.mode());
-            debug(hostId, "acquiring " + id + " " + options.mode() + " for up to " + waitNs / 1000 + " us");
-            memberSession.acquire(id, options, deadline, result -> {
-                debug(hostId, "acquire " + id + " " + options.mode() + ": " + result);
-                if (result instanceof LockspaceSession.AcquireResult.Acquired a) {
-                    count("granted " + options.mode());
-                    long grantedAtNs = simulation.nowNs();
-                    checker.granted(r, hostId, host.incarnation(), a.lease(), member);
-                    boolean[] asked = {false};
-                    a.lease().requested().thenAccept(mode -> {
-                        count("told of a " + mode + " request");
-                        checker.notified(r, a.lease());
-                        asked[0] = true;
-                    });
-                    // Hold only once the value is read, as a user of the blocking lvb() would.
-                    readLvb(r, a.lease(), grantedAtNs, () -> hold(member, memberSession, r, a.lease(),
-                            host.prng().nextInt(1, 4), asked));
-                } else if (result instanceof LockspaceSession.AcquireResult.Busy
-                        && options.mode() == LeaseMode.EXCLUSIVE && host.prng().nextInt(100) < REQUEST_PERCENT) {
-                    count("busy");
-                    request(member, memberSession, r, id);
-                } else {
-                    count(result instanceof LockspaceSession.AcquireResult.Busy ? "busy" : "failed");
-                    next(member, memberSession);
+                @Override
+                public boolean joined() {
+                    return member.state() == Lockspace.State.JOINED;
                 }
-            });
-        }
 
-        private void request(Lockspace member, LockspaceSession memberSession, int r, ResourceId id) {
-            RequestMode mode = host.prng().nextInt(3) == 0 ? RequestMode.FORCE : RequestMode.GRACEFUL;
-            checker.requestMade(r);
-            memberSession.request(id, mode, outcome -> {
-                debug(hostId, "request " + id + " " + mode + ": " + outcome);
-                if (outcome instanceof ResourceLeases.RequestOutcome.Requested q) {
-                    checker.requestDone(r, q.holderHostIds().isEmpty() ? 0 : q.lver(), false);
-                } else {
-                    checker.requestDone(r, 0, true);
+                @Override
+                public void acquire(ResourceId id, LeaseOptions options, long deadlineNs,
+                        Consumer<LeaseTurns.Acquired> done) {
+                    memberSession.acquire(id, options, deadlineNs, result -> done.accept(new LeaseTurns.Acquired(
+                            result instanceof LockspaceSession.AcquireResult.Acquired a ? a.lease() : null,
+                            result instanceof LockspaceSession.AcquireResult.Busy, result.toString())));
                 }
-                count(outcome instanceof ResourceLeases.RequestOutcome.Requested q
-                        ? (q.holderHostIds().isEmpty() ? "request: nobody held it" : "request " + mode)
-                        : "request failed");
-                next(member, memberSession);
-            });
-        }
 
-        /** Reads the lock value block and checks it is a value some exclusive holder set. */
-        private void readLvb(int r, LockspaceSession.HeldLease lease, long grantedAtNs, Runnable then) {
-            lease.lvbAsync().whenComplete((value, error) -> {
-                if (error != null) {
-                    count(error instanceof LeaseLostException ? "lvb: lease lost"
-                            : "lvb unreadable");
-                } else {
-                    checker.lvbRead(r, lease, grantedAtNs, writerToken(value));
+                @Override
+                public void request(ResourceId id, RequestMode mode, Consumer<LeaseTurns.Requested> done) {
+                    memberSession.request(id, mode, outcome -> done.accept(
+                            outcome instanceof ResourceLeases.RequestOutcome.Requested q ? new LeaseTurns.Requested(
+                                    q.lver(), q.holderHostIds().isEmpty(), outcome.toString()) : null));
                 }
-                loop.execute(then);
-            });
-        }
-
-        private void hold(Lockspace member, LockspaceSession memberSession, int r, LockspaceSession.HeldLease lease,
-                          int writesLeft, boolean[] asked) {
-            loop.schedule(host.prng().nextLong(0, timeouts.ioTimeoutNs()), () -> {
-                LeaseState s = lease.state();
-                boolean valid = s == LeaseState.HELD || s == LeaseState.SUSPECT;
-                if (valid && lease.mode() == LeaseMode.EXCLUSIVE) {
-                    count("fenced write");
-                    checker.storage(r).send(lease.fence(), host.prng().nextLong(0, timeouts.ioTimeoutNs() / 2));
-                }
-                if (writesLeft > 1 && valid && !asked[0]) {
-                    hold(member, memberSession, r, lease, writesLeft - 1, asked);
-                    return;
-                }
-                boolean wroteLvb = false;
-                if (valid && lease.mode() == LeaseMode.EXCLUSIVE && host.prng().nextInt(4) != 0) {
-                    lease.setLvb(lvbValue(lease.fence(),
-                            host.prng().nextInt(0, lease.lvbCapacityBytes() - LVB_HEADER_BYTES)));
-                    wroteLvb = true;
-                }
-                boolean lvbWritten = wroteLvb;
-                checker.released(r, lease);
-                lease.releaseAsync().thenAccept(result -> {
-                    count("release " + lease.mode() + " " + result);
-                    debug(hostId, "release " + lease + ": " + result);
-                    if (lvbWritten && result == ReleaseResult.RELEASED) {
-                        checker.lvbReleased(r, lease.fence());
-                    }
-                    next(member, memberSession);
-                });
-            });
+            };
         }
     }
 
