@@ -10,7 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.diskpaxos.activedisk.AgentClient;
+import org.diskpaxos.activedisk.AgentClientOptions;
+import org.diskpaxos.activedisk.AgentRank;
+import org.diskpaxos.activedisk.AgentReply;
+import org.diskpaxos.activedisk.AgentRequest;
+import org.diskpaxos.activedisk.AgentTransport;
+import org.diskpaxos.blockdev.async.ThreadedEventLoop;
 import org.diskpaxos.activedisk.AgentKey;
 import org.diskpaxos.lock.api.Lease;
 import org.diskpaxos.lock.api.LeaseException;
@@ -147,7 +155,7 @@ class ActiveLeaseClientTest {
     }
 
     @Test
-    void aDeadHostsLeaseIsTakenAfterHostDeadAndItsHeartbeatsAreRefused() throws Exception {
+    void aDeadHostsLeaseIsTakenAfterHostDeadAndTheHostRejoinsAsANewGeneration() throws Exception {
         ActiveLeaseClient a = host(1);
         try (ActiveLeaseClient b = host(2)) {
             Lease held = a.acquire(DB, LeaseOptions.EXCLUSIVE);
@@ -201,5 +209,38 @@ class ActiveLeaseClientTest {
                 agents.addresses.subList(0, 2), agents.key, TIMEOUTS, identity(5))), "an even number of agents");
         assertThrows(LeaseException.class, () -> ActiveLeaseClient.open(new ActiveLeaseClient.Config("ls", 0,
                 agents.addresses, agents.key, TIMEOUTS, identity(5))), "host id 0");
+    }
+
+    /** Writes {@code value} into register {@code (name, instance)} on every agent at a high rank, as another program might. */
+    private void scribble(String name, long instance, byte[] value) throws Exception {
+        try (AgentTransport transport = AgentTransport.start("scribbler");
+             ThreadedEventLoop loop = new ThreadedEventLoop("scribbler")) {
+            for (var address : agents.addresses) {
+                AgentClient c = transport.connect(address, agents.key, loop, AgentClientOptions.defaults("scribbler"));
+                CompletableFuture<AgentReply> reply = new CompletableFuture<>();
+                loop.execute(() -> c.send(new AgentRequest.RrWrite(name, instance, new AgentRank(1L << 40, 7, 7),
+                        value), 5_000_000_000L, reply::complete));
+                AgentReply r = reply.get(10, TimeUnit.SECONDS);
+                assertTrue(r instanceof AgentReply.RrWriteResult w && w.outcome() == AgentReply.WriteOutcome.COMMITTED,
+                        r.toString());
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void foreignValuesInTheRegistersAreClearErrorsAndNothingIsGranted() throws Exception {
+        scribble("ls/db", 1, "not a lease".getBytes());
+        scribble("ls//h4", 0, "not a heartbeat".getBytes());
+        try (ActiveLeaseClient a = host(1)) {
+            LeaseException e = assertThrows(LeaseException.class,
+                    () -> a.tryAcquire(DB, Duration.ofSeconds(1), LeaseOptions.EXCLUSIVE));
+            assertTrue(e.getMessage().contains("not a lease record") && e.getMessage().contains("ls/db"),
+                    e.getMessage());
+            assertTrue(a.held().isEmpty());
+            a.acquire(ResourceId.parse("ls/other"), LeaseOptions.EXCLUSIVE).release();
+        }
+        LeaseException joined = assertThrows(LeaseException.class, () -> host(4));
+        assertTrue(joined.getMessage().contains("holds something else"), joined.getMessage());
     }
 }
