@@ -89,10 +89,11 @@ public final class ActiveLeases {
     private static final String GAVE_UP = "the deadline passed while learning the newest lease version";
     private static final boolean DEBUG = System.getProperty("dp.debug.active") != null;
 
-    private void debug(String what) {
+    /** Logs a step to stderr with {@code -Ddp.debug.active} (the message is built only then). */
+    private void debug(java.util.function.Supplier<String> what) {
         if (DEBUG) {
             System.err.printf(java.util.Locale.ROOT, "%.6f active host %d: %s%n", loop.nowNs() / 1e9,
-                    lockspace.hostId(), what);
+                    lockspace.hostId(), what.get());
         }
     }
     private static final long BACKOFF_SLOT_NS = 1_000_000L;
@@ -249,9 +250,10 @@ public final class ActiveLeases {
         // A rank above every one seen: the read goes to the agents and takes a fresh fence. (The fast path's own
         // rank would be answered by the last fence, which knows nothing of versions decided since: seed 5 of
         // lease-active saw a released lease as held for ever.)
-        debug(s.id + " learn from " + from + " attempt " + attempt + " known " + s.knownInstance + " " + s.known);
+        debug(() -> s.id + " learn from " + from + " attempt " + attempt + " known " + s.knownInstance + " "
+                + s.known);
         s.register.register(from).rrRead(processId.rank(0).nextAbove(s.register.highestSeen()), outcome -> {
-            debug(s.id + " learn read " + from + ": " + outcome);
+            debug(() -> s.id + " learn read " + from + ": " + outcome);
             if (outcome instanceof org.diskpaxos.paxos.RankedRegister.ReadValue<ActiveValue>) {
                 Map.Entry<Long, ActiveValue> top = s.register.fenceTop(from);
                 if (top == null || top.getKey() <= s.knownInstance) {
@@ -314,9 +316,9 @@ public final class ActiveLeases {
     /** Proposes {@code next} as version {@code known + 1}; {@code done} gets the decided record, or null on failure. */
     private void propose(Slot s, LeaseRecord next, Consumer<String> failed, Consumer<LeaseRecord> decided) {
         long k = s.knownInstance + 1;
-        debug(s.id + " propose " + k + " " + next);
+        debug(() -> s.id + " propose " + k + " " + next);
         consensus.propose(s.register.register(k), s.register.nextRank(), next.encode(), d -> {
-            debug(s.id + " proposed " + k + ": " + d);
+            debug(() -> s.id + " proposed " + k + ": " + d);
             if (d instanceof Consensus.Decision.Decided<ActiveValue> dec) {
                 String problem = adopt(s, k, dec.value());
                 if (problem != null) {
@@ -486,7 +488,8 @@ public final class ActiveLeases {
         }
         LeaseRecord.Holder h = holders.get(i);
         lockspace.observe(h.hostId(), o -> {
-            debug(s.id + " observed " + h + ": " + o + " -> " + lockspace.judge(h.hostId(), h.generation(), o));
+            debug(() -> s.id + " observed " + h + ": " + o + " -> "
+                    + lockspace.judge(h.hostId(), h.generation(), o));
             if (lockspace.judge(h.hostId(), h.generation(), o) == ActiveLockspace.Verdict.DEAD) {
                 dead.add(h);
                 judgeAll(s, holders, i + 1, dead, done);

@@ -278,8 +278,9 @@ public final class FailoverBenchmark {
         b.append(String.format(Locale.ROOT, "Failover benchmark (SIGKILL of the holder's JVM -> another JVM holds the "
                 + "lease), %s%n", report.date()));
         b.append(String.format(Locale.ROOT, "machine: %d CPUs, %s, Java %s, files on %s; %s%n", report.cpus(),
-                report.kernel(), report.java(), report.disk(), report.active() ? "active mode, " + report.layout().disks()
-                + " agents in the surviving JVM" : "layout " + report.layout().label()));
+                report.kernel(), report.java(), report.disk(), report.active()
+                        ? "active mode, " + report.layout().disks() + " agents in the surviving JVM"
+                        : "layout " + report.layout().label()));
         b.append(String.format(Locale.ROOT, "%-8s %8s %6s %10s %10s %10s  %s%n", "profile", "io (ms)", "runs",
                 "median s", "min s", "max s", "runs (s)"));
         for (Result r : report.results()) {

@@ -255,7 +255,8 @@ public final class ActiveLeaseWorkload implements Workload {
         StringBuilder missing = new StringBuilder();
         for (int r = 0; r < RESOURCES; r++) {
             if (checker.lastExclusiveGrantNs(r) <= sim.plan().healAtNs()) {
-                missing.append(" ").append(LeaseTurns.resourceName(r)).append(" was not granted exclusively after the heal;");
+                missing.append(" ").append(LeaseTurns.resourceName(r))
+                        .append(" was not granted exclusively after the heal;");
             }
         }
         return missing.length() == 0 ? null : "no progress after the heal:" + missing;
