@@ -149,7 +149,10 @@ public final class DiskPaxosResource {
             leaderReadBuffers[d] = new IoBuffer(aligned(sector));
         }
         this.random = Objects.requireNonNull(random, "random");
-        this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 6);
+        // Backoff windows of at most 8 slots (two I/O timeouts with the lease layer's slot of a quarter of one): with
+        // 64 slots, four contending hosts backed off for most of a second each and a resource was not granted within
+        // the liveness phase (lease simulation seed 5085).
+        this.consensus = new Consensus<>(loop, random, options.backoffSlotNs(), 3);
         this.sectors = new AreaSectors(loop, replicas, options.ioTimeoutNs(), options.opDeadlineNs());
         this.ownSector = new OwnSector(this, loop, sectors, replicas, expected.geometry(), hostId, areaId,
                 options.ioTimeoutNs());
