@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.diskpaxos.activedisk.AgentClient;
 import org.diskpaxos.activedisk.AgentClientOptions;
 import org.diskpaxos.activedisk.AgentConnection;
@@ -87,7 +85,6 @@ public final class ActiveLeaseClient extends LeaseClientBase {
     private final List<AgentClient> connections;
     private final ActiveLockspace lockspace;
     private final ActiveLeases leases;
-    private volatile boolean closed;
 
     private ActiveLeaseClient(Config config, AgentTransport transport, ThreadedEventLoop loop,
             List<AgentClient> connections, ActiveLockspace lockspace) {
@@ -176,7 +173,7 @@ public final class ActiveLeaseClient extends LeaseClientBase {
     public RequestResult request(ResourceId resource, RequestMode mode) throws InterruptedException, LeaseException {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(mode, "mode");
-        if (closed) {
+        if (isClosed()) {
             throw new LeaseException("client is closed");
         }
         CompletableFuture<ActiveLeases.RequestOutcome> done = new CompletableFuture<>();
@@ -197,7 +194,7 @@ public final class ActiveLeaseClient extends LeaseClientBase {
     protected CompletableFuture<Attempt> attempt(ResourceId resource, Duration wait, LeaseOptions options) {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(options, "options");
-        if (closed) {
+        if (isClosed()) {
             return CompletableFuture.completedFuture(Attempt.failed("client is closed"));
         }
         CompletableFuture<Attempt> done = new CompletableFuture<>();
@@ -214,36 +211,13 @@ public final class ActiveLeaseClient extends LeaseClientBase {
         return done;
     }
 
-    /** Stops renewing and disconnects without releasing or leaving: as after a crash. */
-    public void abandon() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopWatchdog();
-        closeQuietly(connections, transport, loop);
+    @Override
+    protected void leave(java.util.function.Consumer<String> done) {
+        loop.execute(() -> lockspace.leave(done));
     }
 
-    /** Releases every held lease, leaves the lockspace, and disconnects. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopWatchdog();
-        for (ActiveLeases.ActiveLease lease : leases.heldSnapshot()) {
-            lease.release();
-        }
-        CompletableFuture<String> left = new CompletableFuture<>();
-        loop.execute(() -> lockspace.leave(left::complete));
-        try {
-            left.get(4 * config.timeouts().ioTimeoutNs(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // leaving is best effort: the host id frees itself once the heartbeat goes stale
-        }
+    protected void closeStorage() {
         closeQuietly(connections, transport, loop);
     }
 }

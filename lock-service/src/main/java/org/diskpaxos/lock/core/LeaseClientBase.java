@@ -39,6 +39,20 @@ public abstract class LeaseClientBase implements LeaseClient {
     }
 
     private Thread watchdog;
+    private LeaseTimeouts timeouts;
+    private Supplier<List<? extends Lease>> held = List::of;
+    private volatile boolean closed;
+
+    /** Leaves the lockspace on the client's loop; {@code done} gets null or why not. */
+    protected abstract void leave(java.util.function.Consumer<String> done);
+
+    /** Stops the loop and closes the storage (disks, agent connections). */
+    protected abstract void closeStorage();
+
+    /** Whether {@link #close()} or {@link #abandon()} was called. */
+    protected final boolean isClosed() {
+        return closed;
+    }
 
     /**
      * Starts one acquire that waits up to {@code wait} for live holders; completes (on any thread) with its outcome.
@@ -101,8 +115,13 @@ public abstract class LeaseClientBase implements LeaseClient {
         }
     }
 
-    /** Starts the watchdog: every {@code ioTimeout / 8} (at least 1 ms) it asks each held lease for its state. */
+    /**
+     * Starts the watchdog: every {@code ioTimeout / 8} (at least 1 ms) it asks each lease in {@code held} for its
+     * state. {@code held} is also what {@link #close()} releases.
+     */
     protected final void startWatchdog(String name, LeaseTimeouts timeouts, Supplier<List<? extends Lease>> held) {
+        this.timeouts = timeouts;
+        this.held = held;
         long periodNs = Math.max(1_000_000L, timeouts.ioTimeoutNs() / 8);
         watchdog = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -120,8 +139,43 @@ public abstract class LeaseClientBase implements LeaseClient {
         watchdog.start();
     }
 
-    /** Stops the watchdog (on close). */
-    protected final void stopWatchdog() {
+    /**
+     * Stops renewing and closes the storage without releasing any lease or leaving: the leases and the host id then
+     * expire on their own, as after a crash. For a daemon whose lease holders could not be stopped.
+     */
+    public void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopWatchdog();
+        closeStorage();
+    }
+
+    /** Releases every held lease, leaves the lockspace (best effort, a few I/O timeouts), and closes the storage. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopWatchdog();
+        for (Lease lease : held.get()) {
+            lease.release();
+        }
+        CompletableFuture<String> left = new CompletableFuture<>();
+        leave(left::complete);
+        try {
+            left.get(4 * timeouts.ioTimeoutNs(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // leaving is best effort: the host id frees itself once its liveness record goes stale
+        }
+        closeStorage();
+    }
+
+    private void stopWatchdog() {
         if (watchdog != null) {
             watchdog.interrupt();
         }

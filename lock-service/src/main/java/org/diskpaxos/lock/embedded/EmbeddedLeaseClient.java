@@ -9,8 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.diskpaxos.blockdev.BlockDevice;
 import org.diskpaxos.blockdev.BlockDeviceOptions;
 import org.diskpaxos.blockdev.BlockDevices;
@@ -108,7 +106,6 @@ public final class EmbeddedLeaseClient extends LeaseClientBase {
     private final Lockspace lockspace;
     private final LockspaceSession session;
     private final ResourceIndex index;
-    private volatile boolean closed;
 
     private EmbeddedLeaseClient(Config config, ThreadedEventLoop loop, List<BlockDevice> devices,
             List<ThreadedAsyncBlockDevice> asyncDevices, Lockspace lockspace, ResourceIndex index) {
@@ -298,7 +295,7 @@ public final class EmbeddedLeaseClient extends LeaseClientBase {
     public RequestResult request(ResourceId resource, RequestMode mode) throws InterruptedException, LeaseException {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(mode, "mode");
-        if (closed) {
+        if (isClosed()) {
             throw new LeaseException("client is closed");
         }
         CompletableFuture<ResourceLeases.RequestOutcome> done = new CompletableFuture<>();
@@ -324,7 +321,7 @@ public final class EmbeddedLeaseClient extends LeaseClientBase {
 
     private CompletableFuture<LockspaceSession.AcquireResult> start(ResourceId resource, Duration wait,
             LeaseOptions options) {
-        if (closed) {
+        if (isClosed()) {
             return CompletableFuture.completedFuture(new LockspaceSession.AcquireResult.Failed("client is closed"));
         }
         CompletableFuture<LockspaceSession.AcquireResult> done = new CompletableFuture<>();
@@ -341,39 +338,13 @@ public final class EmbeddedLeaseClient extends LeaseClientBase {
         }
     }
 
-    /**
-     * Stops renewing and closes the disks without releasing any lease or leaving: the leases and the host id then
-     * expire on their own, as after a crash. For a daemon whose lease holders could not be stopped.
-     */
-    public void abandon() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopWatchdog();
-        closeQuietly(asyncDevices, devices, loop);
+    @Override
+    protected void leave(java.util.function.Consumer<String> done) {
+        loop.execute(() -> lockspace.leave(done::accept));
     }
 
-    /** Releases every held lease, leaves the lockspace, and closes the disks. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopWatchdog();
-        for (LockspaceSession.HeldLease lease : session.heldSnapshot()) {
-            lease.release();
-        }
-        CompletableFuture<String> left = new CompletableFuture<>();
-        loop.execute(() -> lockspace.leave(left::complete));
-        try {
-            left.get(4 * config.timeouts().ioTimeoutNs(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // leaving is best effort: the host id frees itself once the delta lease goes stale
-        }
+    protected void closeStorage() {
         closeQuietly(asyncDevices, devices, loop);
     }
 }
