@@ -14,6 +14,12 @@ import org.diskpaxos.blockdev.async.EventLoop;
  * come only from proposals. Liveness needs one proposer to run alone for two operations; the randomized exponential
  * backoff (Chockler, Malkhi and Reiter) makes that likely when several contend.
  *
+ * <p>The fast round ({@link #proposeAtLowestRank}): a proposer that knows its first rank is the lowest any process
+ * will use in the instance may write at once, without the read. The read could only have returned
+ * {@link Rank#ZERO} (no write of a lower rank exists), and the agreement argument above still holds: the one write
+ * that skipped its read has the lowest rank, so it is not above {@code r1}. This is classic Paxos's first ballot of
+ * a distinguished proposer; the lease layer gives that rank to the owner of the previous instance.
+ *
  * <p>Runs on the register's {@link EventLoop}; deterministic given the {@link RandomSource}.
  */
 public final class Consensus<V> {
@@ -72,6 +78,18 @@ public final class Consensus<V> {
         new Proposal(register, value, done).attempt(firstRank);
     }
 
+    /**
+     * {@link #propose}, whose first attempt writes {@code value} at {@code lowestRank} without reading first (the fast
+     * round). The caller guarantees that no process writes a rank below {@code lowestRank} in this instance, that
+     * only this process uses {@code lowestRank}, and that it proposes at it at most once per instance: one value per
+     * rank. Retries after an abort or an unavailable majority read as usual, at ranks above it.
+     */
+    public void proposeAtLowestRank(RankedRegister<V> register, Rank lowestRank, V value,
+                                    RankedRegister.Callback<Decision<V>> done) {
+        Objects.requireNonNull(value, "value");
+        new Proposal(register, value, done).writeFirst(lowestRank);
+    }
+
     private final class Proposal {
         private final RankedRegister<V> register;
         private final V own;
@@ -85,6 +103,12 @@ public final class Consensus<V> {
             this.register = register;
             this.own = own;
             this.done = done;
+        }
+
+        void writeFirst(Rank rank) {
+            attempts++;
+            attemptStartNs = loop.nowNs();
+            register.rrWrite(rank, own, outcome -> afterWrite(rank, own, outcome));
         }
 
         void attempt(Rank rank) {

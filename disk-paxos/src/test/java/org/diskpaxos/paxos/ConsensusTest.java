@@ -23,6 +23,8 @@ class ConsensusTest {
         final List<Object> reads = new ArrayList<>();
         final List<Object> writes = new ArrayList<>();
         final List<Rank> ranks = new ArrayList<>();
+        /** Every operation in order: "read RANK" or "write RANK VALUE". */
+        final List<String> ops = new ArrayList<>();
         long operationNs;
         int readIndex;
         int writeIndex;
@@ -30,6 +32,7 @@ class ConsensusTest {
         @Override
         public void rrRead(Rank rank, Callback<ReadOutcome<String>> callback) {
             ranks.add(rank);
+            ops.add("read " + rank);
             @SuppressWarnings("unchecked")
             ReadOutcome<String> o = (ReadOutcome<String>) reads.get(Math.min(readIndex++, reads.size() - 1));
             loop.schedule(operationNs, () -> callback.done(o));
@@ -37,6 +40,7 @@ class ConsensusTest {
 
         @Override
         public void rrWrite(Rank rank, String value, Callback<Outcome> callback) {
+            ops.add("write " + rank + " " + value);
             Outcome o = (Outcome) writes.get(Math.min(writeIndex++, writes.size() - 1));
             loop.schedule(operationNs, () -> callback.done(o));
         }
@@ -94,5 +98,48 @@ class ConsensusTest {
         }
         assertTrue(longest > 0, "no backoff was scheduled");
         assertTrue(longest <= capNs, "backoff " + longest + " ns exceeds the cap " + capNs + " ns");
+    }
+
+    private Consensus.Decision<String> proposeFast(ScriptedRegister r, Consensus<String> c) {
+        AtomicReference<Consensus.Decision<String>> out = new AtomicReference<>();
+        c.proposeAtLowestRank(r, Rank.ofHost(0, 3), "mine", out::set);
+        loop.advance(3_600_000_000_000L);
+        return out.get();
+    }
+
+    @Test
+    void theFastRoundWritesAtOnceAndDecidesInOneOperation() {
+        ScriptedRegister r = new ScriptedRegister();
+        r.reads.add(new RankedRegister.ReadValue<String>(Rank.ZERO, null));
+        r.writes.add(new RankedRegister.Outcome.Committed());
+        Consensus.Decision<String> d = proposeFast(r, new Consensus<>(loop, RandomSource.seeded(4), 1_000_000, 4));
+        Consensus.Decision.Decided<?> decided = assertInstanceOf(Consensus.Decision.Decided.class, d);
+        assertEquals("mine", decided.value());
+        assertEquals(Rank.ofHost(0, 3), decided.rank());
+        assertEquals(List.of("write 0.3 mine"), r.ops, "no read before the fast round's write");
+    }
+
+    @Test
+    void anAbortedFastRoundRetriesWithAReadAboveTheRankThatBeatIt() {
+        ScriptedRegister r = new ScriptedRegister();
+        r.writes.add(new RankedRegister.Outcome.Aborted(Rank.ofHost(1, 7)));
+        r.writes.add(new RankedRegister.Outcome.Committed());
+        r.reads.add(new RankedRegister.ReadValue<>(Rank.ofHost(1, 7), "theirs"));
+        Consensus.Decision<String> d = proposeFast(r, new Consensus<>(loop, RandomSource.seeded(5), 1_000_000, 4));
+        assertEquals("theirs", assertInstanceOf(Consensus.Decision.Decided.class, d).value());
+        assertEquals(List.of("write 0.3 mine", "read 2.3", "write 2.3 theirs"), r.ops,
+                "after the fast round, the usual read-then-write at a rank above 1.7, adopting the value read");
+    }
+
+    @Test
+    void anUnavailableFastRoundRetriesAtRoundOneAndKeepsItsOwnValue() {
+        ScriptedRegister r = new ScriptedRegister();
+        r.writes.add(new RankedRegister.Outcome.Unavailable("disk 1 timed out"));
+        r.writes.add(new RankedRegister.Outcome.Committed());
+        // The read returns the fast round's own write (it may have landed on a majority): its value is kept.
+        r.reads.add(new RankedRegister.ReadValue<>(Rank.ofHost(0, 3), "mine"));
+        Consensus.Decision<String> d = proposeFast(r, new Consensus<>(loop, RandomSource.seeded(6), 1_000_000, 4));
+        assertEquals("mine", assertInstanceOf(Consensus.Decision.Decided.class, d).value());
+        assertEquals(List.of("write 0.3 mine", "read 1.3", "write 1.3 mine"), r.ops);
     }
 }

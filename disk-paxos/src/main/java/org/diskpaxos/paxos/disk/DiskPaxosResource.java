@@ -118,6 +118,8 @@ public final class DiskPaxosResource {
     /** This host's sector beyond the ballot: its RELEASED flag and mode block, with their repair. */
     private final OwnSector ownSector;
     private final AreaRecords records;
+    /** The newest instance this process proposed in the fast round ({@link #mayUseFastRound}); 0 if none. */
+    private long fastRoundLver;
     /** Ballots of this process in progress on the area; own-sector writes outside ballots wait for none. */
     private int ballotsRunning;
 
@@ -394,16 +396,42 @@ public final class DiskPaxosResource {
         DiskRankedRegister.Config config = new DiskRankedRegister.Config(expected.geometry().sectorSizeBytes(),
                 (int) leader.maxHosts(), (int) leader.numHosts(), hostId, lver, options.ioTimeoutNs(),
                 options.opDeadlineNs(), ownSector.modeBlock(), areaId, options.requireStamps());
+        boolean fast = mayUseFastRound(leader, lver, value);
+        if (fast) {
+            fastRoundLver = lver;
+        }
         DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable, newestOwnBlock);
         ballotsRunning++;
         ownSector.ballotStarted();
-        consensus.propose(register, Rank.ofHost(1, hostId), value, decision -> {
+        RankedRegister.Callback<Consensus.Decision<Inp>> decided = decision -> {
             ballotsRunning--;
             if (register.recovered() && (newestOwnBlock == null || !older(register.dblock(), newestOwnBlock))) {
                 newestOwnBlock = register.dblock();
             }
             done.done(new Ballot(decision, register.sharedBlocksSeen()));
-        });
+        };
+        if (fast) {
+            consensus.proposeAtLowestRank(register, Rank.ofHost(0, hostId), value, decided);
+        } else {
+            consensus.propose(register, Rank.ofHost(1, hostId), value, decided);
+        }
+    }
+
+    /**
+     * Whether this process may decide instance {@code lver} in the fast round: phase 2 at once at rank (round 0, this
+     * host), skipping phase 1. Every other ballot starts at round 1, so that rank is the lowest of the instance; it is
+     * given to the owner of the previous instance — the leader record of {@code lver - 1} names it, and all leaders
+     * of one instance name the same owner, since they record its decision — and within it to one incarnation (the
+     * owner's generation is the proposal's {@code inp2}). The incarnation uses it at most once per instance: this
+     * object remembers the instance ({@link #fastRoundLver}) and knows from memory that it has not yet written a
+     * block of {@code lver} ({@link #newestOwnBlock}, which needs one object per area per incarnation, as the
+     * {@link DiskRankedRegister.Replica}s do). So one value per rank holds, and {@link Consensus#proposeAtLowestRank}
+     * is safe. It saves one write and one read of all blocks when a host takes again a lease it was the last to hold.
+     */
+    private boolean mayUseFastRound(LeaderRecord leader, long lver, Inp value) {
+        return lver == leader.lver() + 1 && leader.ownerId() == hostId && value.inp() == hostId
+                && value.inp2() != 0 && leader.ownerGeneration() == value.inp2()
+                && newestOwnBlock != null && newestOwnBlock.lver() < lver && fastRoundLver < lver;
     }
 
     /**

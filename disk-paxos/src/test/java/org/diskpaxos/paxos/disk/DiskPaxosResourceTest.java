@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.diskpaxos.paxos.Consensus;
 import org.diskpaxos.paxos.ManualLoop;
 import org.diskpaxos.paxos.RandomSource;
+import org.diskpaxos.paxos.Rank;
 import org.diskpaxos.paxos.core.Inp;
 import org.diskpaxos.paxos.ondisk.AreaExpectation;
 import org.diskpaxos.paxos.ondisk.AreaGeometry;
@@ -185,5 +187,84 @@ class DiskPaxosResourceTest {
             d.release(d.held.get(0));
         }
         loop.advance(1_000_000L);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The fast round: the last owner's incarnation decides the next version with phase 2 alone
+
+    private Consensus.Decision<Inp> decide(DiskPaxosResource r, LeaderRecord leader, long lver, Inp value) {
+        AtomicReference<Consensus.Decision<Inp>> out = new AtomicReference<>();
+        r.decide(leader, lver, value, out::set);
+        loop.advance(1_000_000_000L);
+        assertTrue(out.get() != null, "the decision did not finish");
+        return out.get();
+    }
+
+    /** Writes to host {@code hostId}'s sector (sector hostId + 1) over all disks so far. */
+    private long ownSectorWrites(int hostId) {
+        long offset = (long) (hostId + 1) * GEOMETRY.sectorSizeBytes();
+        return devices.stream().mapToLong(d -> d.writeOffsets.stream().filter(o -> o == offset).count()).sum();
+    }
+
+    private static LeaderRecord decidedLeader(LeaderRecord leader, long lver, Inp owner) {
+        return leader.withLver(lver).withOwner(owner.inp(), owner.inp2(), owner.inp3());
+    }
+
+    @Test
+    void theLastOwnersIncarnationDecidesTheNextVersionInTheFastRound() {
+        DiskPaxosResource r = resource(1, "ls");
+        var first = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(r, new Inp(1, 5, 111)));
+        long before = ownSectorWrites(1);
+        var second = assertInstanceOf(Consensus.Decision.Decided.class,
+                decide(r, first.leader(), 2, new Inp(1, 5, 112)));
+        assertEquals(new Inp(1, 5, 112), second.value());
+        assertEquals(Rank.ofHost(0, 1), second.rank(), "round 0: below every rank another proposer uses");
+        assertEquals(1, second.attempts());
+        assertEquals(3, ownSectorWrites(1) - before, "phase 2 only: one block write per disk");
+        var third = assertInstanceOf(Consensus.Decision.Decided.class,
+                decide(r, decidedLeader(first.leader(), 2, new Inp(1, 5, 112)), 3, new Inp(1, 5, 113)));
+        assertEquals(Rank.ofHost(0, 1), third.rank(), "and again for the version after that");
+    }
+
+    @Test
+    void anyoneElseRunsBothPhases() {
+        DiskPaxosResource host1 = resource(1, "ls");
+        var first = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(host1, new Inp(1, 5, 111)));
+        // Another host: the leader names host 1.
+        DiskPaxosResource host2 = resource(2, "ls");
+        acquire(host2, new Inp(2, 1, 1)); // lver 2, so that host 2 knows its own block from memory
+        LeaderRecord ownedBy1 = decidedLeader(first.leader(), 3, new Inp(1, 5, 300));
+        long before = ownSectorWrites(2);
+        var d = assertInstanceOf(Consensus.Decision.Decided.class, decide(host2, ownedBy1, 4, new Inp(2, 1, 2)));
+        assertEquals(Rank.ofHost(1, 2), d.rank());
+        assertEquals(6, ownSectorWrites(2) - before, "phase 1 and phase 2: two block writes per disk");
+        // Host 1 again, but a later incarnation (generation 6) than the one the leader names.
+        LeaderRecord ownedBy1Gen5 = decidedLeader(first.leader(), 4, new Inp(1, 5, 400));
+        assertEquals(Rank.ofHost(1, 1), assertInstanceOf(Consensus.Decision.Decided.class,
+                decide(host1, ownedBy1Gen5, 5, new Inp(1, 6, 500))).rank());
+        // Host 1's incarnation 5 in a new process: it does not know its block from memory.
+        LeaderRecord ownedBy1Gen6 = decidedLeader(first.leader(), 5, new Inp(1, 6, 500));
+        assertEquals(Rank.ofHost(1, 1), assertInstanceOf(Consensus.Decision.Decided.class,
+                decide(resource(1, "ls"), ownedBy1Gen6, 6, new Inp(1, 6, 600))).rank());
+    }
+
+    @Test
+    void aFastRoundThatFailedIsNotRepeatedForTheSameVersion() {
+        DiskPaxosResource r = resource(1, "ls");
+        var first = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, acquire(r, new Inp(1, 5, 111)));
+        long ownOffset = 2L * GEOMETRY.sectorSizeBytes();
+        devices.get(1).failIf(h -> h.kind == org.diskpaxos.blockdev.async.IoResult.Kind.WRITE
+                && h.offsetBytes == ownOffset);
+        devices.get(2).failIf(h -> h.kind == org.diskpaxos.blockdev.async.IoResult.Kind.WRITE
+                && h.offsetBytes == ownOffset);
+        Inp tried = new Inp(1, 5, 112);
+        assertInstanceOf(Consensus.Decision.Failed.class, decide(r, first.leader(), 2, tried));
+        devices.get(1).failIf(h -> false);
+        devices.get(2).failIf(h -> false);
+        // The fast round's write reached disk 0: its value may have been chosen (with other disks' help it could
+        // have been), so version 2 must not be written at round 0 again with another value.
+        var again = assertInstanceOf(Consensus.Decision.Decided.class, decide(r, first.leader(), 2, new Inp(1, 5, 113)));
+        assertTrue(again.rank().round() >= 1, "rank " + again.rank());
+        assertEquals(tried, again.value(), "the value the failed round wrote is read back and decided");
     }
 }
