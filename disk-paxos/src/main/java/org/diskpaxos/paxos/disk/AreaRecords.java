@@ -246,13 +246,26 @@ public final class AreaRecords {
 
     /**
      * Writes {@code value} as the lock value block of lease version {@code lver} to every disk that validated;
-     * {@code done} gets null once a majority wrote it. Through the leader's gate: it lands before a later leader write
-     * of this process on each disk.
+     * {@code done} gets null once a majority wrote it <em>and</em> every one of these writes has completed for good,
+     * else why not. Through the leader's gate: it lands before a later leader write of this process on each disk.
+     *
+     * <p>Why wait for the slow disks too: the sector is shared by every holder. A write that a disk is still holding
+     * when the lease is released could land after the next holder's newer value and roll that disk back; a holder
+     * after that one, reading the disk that rolled back and one the newer write missed, would read the older value
+     * (lease simulation seeds 2420 and 2697: a value of version 15 read by version 23 after version 16 wrote one).
+     * The releaser therefore frees the lease only once its own writes here can no longer land.
      */
     public void writeLvb(long lver, byte[] value, RankedRegister.Callback<String> done) {
         int sector = geometry.sectorSizeBytes();
         byte[] bytes = LvbDescriptor.encodeSector(new Lvb(resource.areaId(), lver, value), sector);
-        writeToValidated(geometry.resourceLvbOffsetBytes(), bytes, resource.leaderGates(), "the lock value block", done);
+        writeToValidated(geometry.resourceLvbOffsetBytes(), bytes, resource.leaderGates(), "the lock value block",
+                failure -> {
+                    if (failure != null) {
+                        done.done(failure);
+                    } else {
+                        sectors.afterWritesSettle(resource.leaderGates(), () -> done.done(null));
+                    }
+                });
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -200,6 +200,41 @@ final class AreaSectors {
         }
     }
 
+    /**
+     * Runs {@code then} once every write submitted so far through {@code gates} has completed for good — on time, or
+     * late after a timeout — so none of them can still land; or at the operation deadline, whichever comes first (a
+     * disk that stopped for good never completes its writes). A barrier goes through each gate behind its writes.
+     */
+    void afterWritesSettle(SectorWriteGate[] gates, Runnable then) {
+        int[] left = {gates.length};
+        boolean[] ran = {false};
+        EventLoop.Scheduled[] deadline = new EventLoop.Scheduled[1];
+        Runnable finish = () -> {
+            if (!ran[0]) {
+                ran[0] = true;
+                if (deadline[0] != null) {
+                    deadline[0].cancel();
+                }
+                then.run();
+            }
+        };
+        deadline[0] = loop.schedule(opDeadlineNs, finish);
+        for (SectorWriteGate gate : gates) {
+            boolean accepted = gate.submit(() -> {
+                gate.done();
+                if (--left[0] == 0) {
+                    finish.run();
+                }
+            });
+            if (!accepted) {
+                left[0]--;
+            }
+        }
+        if (left[0] == 0) {
+            finish.run();
+        }
+    }
+
     private void submitWrite(int disk, long offsetInAreaBytes, byte[] sector, SectorWriteGate gate,
                              RankedRegister.Callback<IoResult> finished) {
         DiskRankedRegister.Replica r = replicas.get(disk);

@@ -254,6 +254,39 @@ class AreaRecordsTest {
                 "the copy of the highest writer version, even on a minority");
     }
 
+    /**
+     * Lease simulation seeds 2420 and 2697: a releaser's lock value block write that a disk still held landed after
+     * the next holder's newer value and rolled that disk back. The write now answers only once every disk's write
+     * has completed for good (or at the operation deadline, for a disk that never answers).
+     */
+    @Test
+    void aLockValueBlockWriteAnswersOnlyOnceNoWriteOfItCanStillLand() {
+        DiskPaxosResource r = resource(1);
+        readLeader(r);
+        int lvbAt = GEOMETRY.resourceLvbOffsetBytes();
+        ScriptedDevice slow = devices.get(2);
+        slow.holdIf(h -> h.kind == IoResult.Kind.WRITE && h.offsetBytes == lvbAt);
+        AtomicReference<String> answer = new AtomicReference<>("no answer");
+        r.records().writeLvb(3, new byte[] {3}, answer::set);
+        loop.advance(IO_TIMEOUT_NS / 2);
+        assertEquals("no answer", answer.get(), "a majority wrote it, but disk 2's write may still land");
+        slow.timeOut(slow.held.get(0));
+        loop.advance(IO_TIMEOUT_NS);
+        assertEquals("no answer", answer.get(), "timed out is not done: the write may still land");
+        slow.holdIf(h -> false);
+        slow.release(slow.held.get(0));
+        loop.advance(1_000_000L);
+        assertNull(answer.get(), "answered once the late write completed");
+        // A disk that never completes its write: answered at the operation deadline (5 I/O timeouts here).
+        slow.holdIf(h -> h.kind == IoResult.Kind.WRITE && h.offsetBytes == lvbAt);
+        AtomicReference<String> second = new AtomicReference<>("no answer");
+        r.records().writeLvb(4, new byte[] {4}, second::set);
+        loop.advance(4 * IO_TIMEOUT_NS);
+        assertEquals("no answer", second.get());
+        loop.advance(2 * IO_TIMEOUT_NS);
+        assertNull(second.get(), "a majority wrote it; the stuck disk holds the answer back only until the deadline");
+    }
+
     @Test
     void theRequestRecordHoldsTheHighestRequestOfAMajority() {
         DiskPaxosResource r = resource(1);
