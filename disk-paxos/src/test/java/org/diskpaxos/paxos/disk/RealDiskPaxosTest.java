@@ -1,6 +1,7 @@
 package org.diskpaxos.paxos.disk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -168,9 +169,8 @@ class RealDiskPaxosTest {
     }
 
     private static void checkLeaders(List<ResourceDisks.Location> locations, AreaGeometry g,
-                                     TreeMap<Long, Set<Inp>> decided) throws IOException {
+                                     TreeMap<Long, Set<Inp>> decided) throws Exception {
         long max = decided.lastKey();
-        int atMax = 0;
         for (ResourceDisks.Location l : locations) {
             LeaderRecord leader = RealDisks.leader(l, g);
             Set<Inp> owner = decided.get(leader.lver());
@@ -180,10 +180,18 @@ class RealDiskPaxosTest {
             assertEquals(owner.iterator().next(), new Inp(leader.ownerId(), leader.ownerGeneration(),
                     leader.timestamp()), l + ": leader of lver " + leader.lver());
             assertEquals(NUM_HOSTS, leader.numHosts());
-            if (leader.lver() == max) {
-                atMax++;
-            }
         }
-        assertTrue(atMax >= locations.size() / 2 + 1, atMax + " of " + locations.size() + " disks hold lver " + max);
+        // The leaders need not hold lver max: each host writes its leader after its decision, so a host whose write
+        // was slow (its I/O thread not scheduled) can land an older decided version after another host's newer one
+        // (seen once on a loaded machine). The leader is a hint; what matters is that the next acquire still moves
+        // past every decided version.
+        try (ResourceDisks disks = ResourceDisks.open(locations, ResourceDisks.Settings.direct(g, "late"))) {
+            DiskPaxosResource resource = disks.resource(LS, RES, 1, OPTIONS, RandomSource.seeded(99));
+            Inp late = new Inp(1, 1000, 1_000_000L);
+            DiskPaxosResource.Acquired a = RealDisks.acquire(disks, resource, late, 1000, late.inp3());
+            DiskPaxosResource.Acquired.Decided d = assertInstanceOf(DiskPaxosResource.Acquired.Decided.class, a);
+            assertEquals(max + 1, d.lver(), "the acquire after the run decides the version after the last one");
+            assertEquals(late, d.owner());
+        }
     }
 }
