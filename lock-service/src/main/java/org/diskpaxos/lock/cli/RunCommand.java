@@ -191,14 +191,19 @@ final class RunCommand implements Command, OptionSpec {
     private static Thread stopOnSignal(Process child, Duration grace, java.util.function.BooleanSupplier lost,
                                        CompletableFuture<String> lostEvent) {
         Thread hook = new Thread(() -> {
+            long startNs = System.nanoTime();
             try {
                 if (child.isAlive()) {
                     stop(child, grace);
                 }
                 if (!lost.getAsBoolean()) {
                     // The daemon sends LEASE_LOST and then signals at once, from another thread: the signal can
-                    // overtake the event (a lease lost to failing disks, before its deadline). Give it a moment.
-                    lostEvent.get(Math.max(1, Math.min(100, grace.toMillis() / 2)), TimeUnit.MILLISECONDS);
+                    // overtake the event (a lease lost to failing disks, before its deadline). Wait for it up to the
+                    // kill grace from the signal (the daemon sends a supervisor its SIGKILL an I/O timeout after
+                    // that); on a loaded machine the event took longer than a fixed 100 ms and the wrapper exited
+                    // 143 instead of 3.
+                    long leftMs = grace.toMillis() - (System.nanoTime() - startNs) / 1_000_000;
+                    lostEvent.get(Math.max(100, leftMs), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException | java.util.concurrent.ExecutionException
                      | java.util.concurrent.TimeoutException ignored) {
