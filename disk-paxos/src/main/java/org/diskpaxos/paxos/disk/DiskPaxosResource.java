@@ -118,6 +118,8 @@ public final class DiskPaxosResource {
     /** This host's sector beyond the ballot: its RELEASED flag and mode block, with their repair. */
     private final OwnSector ownSector;
     private final AreaRecords records;
+    /** The leader this process last freed on a majority, until the next acquire takes it ({@link #takeFreedLeader}). */
+    private LeaderRecord freedLeader;
     /** The newest instance this process proposed in the fast round ({@link #mayUseFastRound}); 0 if none. */
     private long fastRoundLver;
     /** Ballots of this process in progress on the area; own-sector writes outside ballots wait for none. */
@@ -480,6 +482,26 @@ public final class DiskPaxosResource {
                 }
             });
         });
+    }
+
+    /**
+     * Notes that this process freed {@code freed} (a version it decided with its own value) on a majority of disks: its
+     * next acquire may start from it instead of reading the leader ({@link #takeFreedLeader}).
+     */
+    public void rememberFreedLeader(LeaderRecord freed) {
+        freedLeader = freed;
+    }
+
+    /**
+     * The leader this process last freed, once: an acquire that starts from it skips the leader read and, being the
+     * last owner, goes straight to the fast round. If another host has moved on since, the ballot finds its blocks
+     * (a higher rank aborts the fast round; a later instance supersedes it) and the acquire reads the leader after
+     * all. Null if nothing was freed since the last take.
+     */
+    public LeaderRecord takeFreedLeader() {
+        LeaderRecord l = freedLeader;
+        freedLeader = null;
+        return l;
     }
 
     // ---------------------------------------------------------------------------------------------------------

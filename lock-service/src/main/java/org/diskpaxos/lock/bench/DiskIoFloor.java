@@ -18,11 +18,12 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  * The I/O an uncontended acquire and release cannot do without, issued directly — blocking calls, no event loop, no
  * lease logic — on the benchmark's own disks, in a spare resource area: the floor the measured figures stand on.
  *
- * <p>Acquire: read the leader sector; then write this host's block and read the {@code num_hosts} blocks once — the
- * fast round, which a serial cycle takes because its host was the last owner (phase 2 only; a host taking the lease
- * over from another runs phase 1 as well, which {@code dplock bench-paxos} measures). Release: write the leader (the
- * acquire's record of the decision) and write it again (marked free) — as the lease layer does, one after the
- * other. With several disks every step goes to all of them at once (one thread per disk) and waits for all.
+ * <p>Acquire: write this host's block and read the {@code num_hosts} blocks once — the fast round, which a serial
+ * cycle takes because its host was the last owner and starts from the leader it freed, without reading it (a host
+ * taking the lease over from another reads the leader and runs phase 1 as well, which {@code dplock bench-paxos}
+ * measures). Release: write the leader (the acquire's record of the decision) and write it again (marked free) — as
+ * the lease layer does, one after the other. With several disks every step goes to all of them at once (one thread
+ * per disk) and waits for all.
  */
 final class DiskIoFloor implements BenchMode.IoFloor {
     private final List<BlockDevice> devices = new ArrayList<>();
@@ -88,7 +89,6 @@ final class DiskIoFloor implements BenchMode.IoFloor {
     @Override
     public long[] cycle() throws IOException {
         long t0 = System.nanoTime();
-        everywhere(d -> devices.get(d).read(areaOffsetBytes, sector[d].clear()));
         everywhere(d -> devices.get(d).write(areaOffsetBytes + 2L * sectorBytes, sector[d].clear()));
         everywhere(d -> devices.get(d).read(areaOffsetBytes + 2L * sectorBytes, ballot[d].clear()));
         long t1 = System.nanoTime();

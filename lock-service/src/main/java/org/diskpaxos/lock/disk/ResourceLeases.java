@@ -173,6 +173,13 @@ public final class ResourceLeases {
                         + lockspace.lockspaceName() + "' (" + lockspace.state() + ")"));
                 return;
             }
+            LeaderRecord freed = resource.takeFreedLeader();
+            if (freed != null && rounds == 1 && freed.ownerId() == lockspace.hostId()
+                    && freed.ownerGeneration() == lockspace.generation()) {
+                // This incarnation freed the newest version it knows of: start from there, as the last owner.
+                considerOwner(freed);
+                return;
+            }
             resource.readLeader(read -> {
                 if (read instanceof DiskPaxosResource.LeaderRead.WrongArea w) {
                     done.accept(new Outcome.Failed(w.message()));
@@ -412,11 +419,15 @@ public final class ResourceLeases {
             results[0] = failure;
             finish.run();
         });
-        resource.writeLeader(heldLeader.withTimestamp(0).withWriter(lockspace.hostId(), lockspace.generation(),
-                timestampMs).withFlags(heldLeader.flags() & ~LeaderRecordDescriptor.LFL_SHORT_HOLD), failure -> {
-                    results[1] = failure;
-                    finish.run();
-                });
+        LeaderRecord freed = heldLeader.withTimestamp(0).withWriter(lockspace.hostId(), lockspace.generation(),
+                timestampMs).withFlags(heldLeader.flags() & ~LeaderRecordDescriptor.LFL_SHORT_HOLD);
+        resource.writeLeader(freed, failure -> {
+            results[1] = failure;
+            if (failure == null && freed.ownerId() == lockspace.hostId()) {
+                resource.rememberFreedLeader(freed);
+            }
+            finish.run();
+        });
     }
 
     /** sanlock's release check: write the free leader only if the newest one still names us at that version. */
