@@ -217,6 +217,7 @@ public final class AreaRecords {
             List<String> problems = new ArrayList<>();
             Lvb newest = null;
             int readable = 0;
+            List<Integer> blank = new ArrayList<>();
             for (int d = 0; d < reads.size(); d++) {
                 AreaSectors.Read r = reads.get(d);
                 if (!r.ok()) {
@@ -224,7 +225,11 @@ public final class AreaRecords {
                     continue;
                 }
                 Decoded<Lvb> lvb = LvbDescriptor.decode(r.bytes(), 0, sector, resource.areaId());
-                if (!lvb.verdict().isValid() && lvb.verdict() != Verdict.BLANK) {
+                if (lvb.verdict() == Verdict.BLANK) {
+                    blank.add(d);
+                    continue;
+                }
+                if (!lvb.verdict().isValid()) {
                     problems.add(sectors.where(d, offset) + ": lock value block " + lvb.verdict() + " (" + lvb.reason()
                             + ")");
                     continue;
@@ -232,6 +237,20 @@ public final class AreaRecords {
                 readable++;
                 if (newest == null || lvb.value().lver() > newest.lver()) {
                     newest = lvb.value();
+                }
+            }
+            // A zero sector means "never written" only where nothing was: areas we format hold an empty record
+            // there (DblockStamp.stampBlankRecords), so beside a valid copy a blank one is a read that went elsewhere.
+            // Areas sanlock formatted have no such record: there a blank copy is a disk the writes missed.
+            if (newest == null || !resource.options().requireStamps()) {
+                readable += blank.size();
+                if (newest == null && !blank.isEmpty()) {
+                    newest = LvbDescriptor.decode(reads.get(blank.get(0)).bytes(), 0, sector, resource.areaId()).value();
+                }
+            } else {
+                for (int d : blank) {
+                    problems.add(sectors.where(d, offset) + ": lock value block blank, but another disk holds one "
+                            + "(a misdirected read, or a disk that was replaced)");
                 }
             }
             if (readable < sectors.majority()) {

@@ -104,16 +104,26 @@ public final class DblockStamp {
 
     /**
      * Stamps the blank dblock of hosts {@code 1..numHosts} in a resource area image (from {@link AreaInit#resource}),
-     * so that readers can require stamps ({@link #stampedBlankSector}). sanlock reads the result exactly as the
-     * unstamped image: it never looks at these bytes.
+     * so that readers can require stamps ({@link #stampedBlankSector}), and writes an empty lock value block (version
+     * 0, no value) where the lock value block sector is blank and inside the image: a zero sector read there later
+     * is then a read that went elsewhere, not "nothing written yet" (lease simulation seed 8597: a misdirected read
+     * of a blank sector counted as a valid empty value and outvoted the real one). sanlock reads the result exactly
+     * as the unstamped image: it never looks at these bytes (nor at the LVB sector, except for its own LVB feature).
      */
-    public static void stampBlankDblocks(byte[] area, AreaGeometry geometry, long numHosts, long areaId) {
+    public static void stampBlankRecords(byte[] area, AreaGeometry geometry, long numHosts, long areaId) {
         ByteBuffer buffer = ByteBuffer.wrap(area);
         for (long h = 1; h <= numHosts; h++) {
             int at = geometry.resourceDblockOffsetBytes(h);
             if (DblockDescriptor.decode(buffer, at).verdict() == Verdict.BLANK) {
                 stamp(buffer, at, h, areaId);
             }
+        }
+        int sector = geometry.sectorSizeBytes();
+        int lvbAt = geometry.resourceLvbOffsetBytes();
+        if (lvbAt + sector <= area.length
+                && LvbDescriptor.decode(buffer, lvbAt, sector, areaId).verdict() == Verdict.BLANK) {
+            byte[] empty = LvbDescriptor.encodeSector(new Lvb(areaId, 0, new byte[0]), sector);
+            System.arraycopy(empty, 0, area, lvbAt, sector);
         }
     }
 

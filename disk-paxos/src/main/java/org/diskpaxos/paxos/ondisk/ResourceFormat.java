@@ -25,7 +25,7 @@ public final class ResourceFormat {
     /** The align-size bytes to write at the area's offset on every disk. */
     public static byte[] image(String lockspaceName, String resourceName, AreaGeometry geometry, long numHosts) {
         byte[] area = AreaInit.resource(lockspaceName, resourceName, geometry, numHosts);
-        DblockStamp.stampBlankDblocks(area, geometry, numHosts, DblockStamp.areaId(lockspaceName, resourceName));
+        DblockStamp.stampBlankRecords(area, geometry, numHosts, DblockStamp.areaId(lockspaceName, resourceName));
         return area;
     }
 

@@ -50,7 +50,7 @@ class AreaRecordsTest {
 
     AreaRecordsTest() {
         byte[] area = AreaInit.resource("ls", "res", GEOMETRY, NUM_HOSTS);
-        DblockStamp.stampBlankDblocks(area, GEOMETRY, NUM_HOSTS, AREA_ID);
+        DblockStamp.stampBlankRecords(area, GEOMETRY, NUM_HOSTS, AREA_ID);
         for (int d = 0; d < 3; d++) {
             ScriptedDevice dev = new ScriptedDevice(loop, "disk" + d, area.length);
             System.arraycopy(area, 0, dev.image, 0, area.length);
@@ -252,6 +252,28 @@ class AreaRecordsTest {
         AreaRecords.LvbRead read = run(c -> r.records().readLvb(c::accept));
         assertEquals(4, assertInstanceOf(AreaRecords.LvbRead.Value.class, read).lvb().lver(),
                 "the copy of the highest writer version, even on a minority");
+    }
+
+    /**
+     * Lease simulation seed 8597: a read misdirected to a zero sector came back BLANK, counted as "nothing written",
+     * and with a failed read on the third disk made the majority that returned an older value. Areas we format hold
+     * an empty record there, so a blank copy beside a valid one is not counted.
+     */
+    @Test
+    void aBlankLockValueBlockBesideAValidOneIsAReadThatWentElsewhere() {
+        DiskPaxosResource r = resource(1);
+        readLeader(r);
+        int lvbAt = GEOMETRY.resourceLvbOffsetBytes();
+        AreaRecords.LvbRead fresh = run(c -> r.records().readLvb(c::accept));
+        assertEquals(0, assertInstanceOf(AreaRecords.LvbRead.Value.class, fresh).lvb().lver(), "formatted: empty");
+        assertNull(run(c -> r.records().writeLvb(3, new byte[] {3}, c::accept)));
+        java.util.Arrays.fill(devices.get(1).image, lvbAt, lvbAt + SECTOR, (byte) 0); // what a misdirected read sees
+        AreaRecords.LvbRead twoOfThree = run(c -> r.records().readLvb(c::accept));
+        assertEquals(3, assertInstanceOf(AreaRecords.LvbRead.Value.class, twoOfThree).lvb().lver());
+        devices.get(0).failIf(h -> h.kind == IoResult.Kind.READ && h.offsetBytes == lvbAt);
+        AreaRecords.LvbRead oneGood = run(c -> r.records().readLvb(c::accept));
+        String message = assertInstanceOf(AreaRecords.LvbRead.Damaged.class, oneGood, oneGood.toString()).message();
+        assertTrue(message.contains("disk1 offset " + lvbAt) && message.contains("blank"), message);
     }
 
     /**

@@ -37,7 +37,7 @@ class DiskPaxosResourceTest {
 
     DiskPaxosResourceTest() {
         byte[] area = AreaInit.resource("ls", "res", GEOMETRY, NUM_HOSTS);
-        DblockStamp.stampBlankDblocks(area, GEOMETRY, NUM_HOSTS, AREA_ID);
+        DblockStamp.stampBlankRecords(area, GEOMETRY, NUM_HOSTS, AREA_ID);
         for (int d = 0; d < 3; d++) {
             ScriptedDevice dev = new ScriptedDevice(loop, "disk" + d, area.length);
             System.arraycopy(area, 0, dev.image, 0, area.length);

@@ -32,7 +32,15 @@ class ResourceFormatTest {
                 ours[at + i] = 0;
             }
         }
-        assertArrayEquals(sanlocks, ours, "apart from the stamps, byte for byte sanlock's init");
+        // The lock value block sector holds an empty record (version 0, no value), so that a zero sector read there
+        // later is a read that went elsewhere (lease simulation seed 8597).
+        int lvbAt = G.resourceLvbOffsetBytes();
+        Decoded<Lvb> lvb = LvbDescriptor.decode(buffer, lvbAt, G.sectorSizeBytes(), areaId);
+        assertEquals(Verdict.VALID, lvb.verdict(), lvb.reason());
+        assertEquals(0, lvb.value().lver());
+        assertEquals(0, lvb.value().value().length);
+        java.util.Arrays.fill(ours, lvbAt, lvbAt + G.sectorSizeBytes(), (byte) 0);
+        assertArrayEquals(sanlocks, ours, "apart from the stamps and the empty LVB, byte for byte sanlock's init");
         AreaCheck check = AreaValidator.checkResource(ByteBuffer.wrap(ResourceFormat.image("LS", "RES", G, 16)),
                 EXPECTED, "d", 0);
         assertEquals(Verdict.VALID, check.verdict(), check.message());

@@ -77,7 +77,7 @@ public final class LockspaceFormat {
             write(dev, layout.rindexOffsetBytes(base), index);
             byte[] lease = AreaInit.resource(lockspaceName, RindexDescriptor.RINDEX_LEASE_NAME, layout.geometry(),
                     layout.geometry().maxHosts());
-            DblockStamp.stampBlankDblocks(lease, layout.geometry(), layout.geometry().maxHosts(),
+            DblockStamp.stampBlankRecords(lease, layout.geometry(), layout.geometry().maxHosts(),
                     DblockStamp.areaId(lockspaceName, RindexDescriptor.RINDEX_LEASE_NAME));
             write(dev, layout.rindexLeaseOffsetBytes(base), lease);
             dev.sync();

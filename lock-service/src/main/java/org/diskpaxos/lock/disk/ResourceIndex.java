@@ -310,7 +310,7 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
 
     private void formatArea(String name, int index, int numHosts, Consumer<String> done) {
         byte[] area = AreaInit.resource(lockspaceName, name, layout.geometry(), numHosts);
-        DblockStamp.stampBlankDblocks(area, layout.geometry(), numHosts, DblockStamp.areaId(lockspaceName, name));
+        DblockStamp.stampBlankRecords(area, layout.geometry(), numHosts, DblockStamp.areaId(lockspaceName, name));
         long offsetInIndexArea = layout.resourceOffsetBytes(0, index) - layout.rindexOffsetBytes(0);
         indexIo.writeAll(offsetInIndexArea, area, w -> done.accept(w.succeeded() >= indexIo.majority() ? null
                 : "formatting the lease area of '" + name + "' reached " + w.succeeded() + " of " + disks.size()

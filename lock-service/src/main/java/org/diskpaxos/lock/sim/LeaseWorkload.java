@@ -126,7 +126,7 @@ public final class LeaseWorkload implements Workload {
             sim.disk(d).medium().format(0, ls.finalArea());
             for (int r = 0; r < RESOURCES; r++) {
                 byte[] area = AreaInit.resource(LOCKSPACE, resourceName(r), GEOMETRY, HOSTS);
-                DblockStamp.stampBlankDblocks(area, GEOMETRY, HOSTS, areaId(r));
+                DblockStamp.stampBlankRecords(area, GEOMETRY, HOSTS, areaId(r));
                 sim.disk(d).medium().format(resourceOffsetBytes(r), area);
             }
         }

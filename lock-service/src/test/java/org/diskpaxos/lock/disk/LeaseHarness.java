@@ -53,7 +53,7 @@ final class LeaseHarness {
             System.arraycopy(ls.finalArea(), 0, image, 0, GEOMETRY.alignSizeBytes());
             for (int r = 0; r < resources; r++) {
                 byte[] area = AreaInit.resource(LOCKSPACE, resourceName(r), GEOMETRY, NUM_HOSTS);
-                DblockStamp.stampBlankDblocks(area, GEOMETRY, NUM_HOSTS, areaId(r));
+                DblockStamp.stampBlankRecords(area, GEOMETRY, NUM_HOSTS, areaId(r));
                 System.arraycopy(area, 0, image, (int) resourceOffset(r), area.length);
             }
             images.add(image);
