@@ -1010,13 +1010,26 @@ public final class LockDaemon implements AutoCloseable {
         if (hold.victimPid() > 1 && hold.victimPid() != ProcessHandle.current().pid()) {
             fenced.put(hold.victimPid(), hold.lease().resource().lockspace());
         }
-        reply(c, Frame.of(Frame.Type.EVENT, 0, "event", "LEASE_LOST", "resource", hold.lease().resource().toString(),
-                "fence", String.valueOf(hold.lease().fence()), "reason", reason));
+        Frame event = Frame.of(Frame.Type.EVENT, 0, "event", "LEASE_LOST", "resource",
+                hold.lease().resource().toString(), "fence", String.valueOf(hold.lease().fence()), "reason", reason);
         // Its process tree as it is before any signal: a descendant whose parent exits is no longer found under it.
         Optional<ProcessHandle> victim = hold.victimPid() > 1 && hold.victimPid() != ProcessHandle.current().pid()
                 ? ProcessHandle.of(hold.victimPid()) : Optional.empty();
         List<ProcessHandle> users = new ArrayList<>(victim.map(v -> v.descendants().toList()).orElse(List.of()));
-        kill(hold.victimPid(), false);
+        if (hold.supervisor()) {
+            // The event first, then the SIGTERM, both from the selector thread: sent from here, the signal overtook
+            // the event on a loaded machine and the supervisor, not told why, exited 143 instead of 3
+            // (DiskFaultTest). The SIGKILLs below keep their times from now, so a slow selector delays nothing that
+            // other hosts' takeover counts on.
+            selectorTasks.add(() -> {
+                send(c, event);
+                kill(hold.victimPid(), false);
+            });
+            selector.wakeup();
+        } else {
+            reply(c, event);
+            kill(hold.victimPid(), false);
+        }
         long graceNs = config.timeouts().killGraceNs();
         if (hold.supervisor()) {
             // A supervisor (dplock run) stops its command itself and exits 3; the processes that use the lease
