@@ -496,12 +496,29 @@ public final class DiskPaxosResource {
      * The leader this process last freed, once: an acquire that starts from it skips the leader read and, being the
      * last owner, goes straight to the fast round. If another host has moved on since, the ballot finds its blocks
      * (a higher rank aborts the fast round; a later instance supersedes it) and the acquire reads the leader after
-     * all. Null if nothing was freed since the last take.
+     * all. Null if nothing was freed since the last take, or if the last leader read left a disk out.
      */
     public LeaderRecord takeFreedLeader() {
         LeaderRecord l = freedLeader;
         freedLeader = null;
+        if (l != null && !allDisksWritable()) {
+            // A disk left out at the last leader read stays left out until the next one: read the leader, so that a
+            // disk that has recovered is written again.
+            return null;
+        }
         return l;
+    }
+
+    private boolean allDisksWritable() {
+        if (writable == null) {
+            return false;
+        }
+        for (boolean w : writable) {
+            if (!w) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -84,4 +84,21 @@ class FastRoundTest {
         assertEquals(3, leaderReads);
         assertEquals(6, ownWrites, "not the last owner: both phases");
     }
+
+    @Test
+    void aDiskLeftOutAtTheLastLeaderReadMakesTheNextAcquireReadTheLeader() {
+        LeaseHarness.Disk third = a.disks.get(2);
+        third.failIf = io -> !io.write && io.offsetBytes == LEADER_AT;
+        LockspaceSession.HeldLease first = held(a.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT));
+        assertEquals(ReleaseResult.RELEASED, release(first));
+        third.failIf = io -> false;
+        resetCounts();
+        LockspaceSession.HeldLease second = held(a.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT));
+        assertEquals(2, second.fence());
+        assertEquals(3, leaderReads, "the leader is read again, so the recovered disk is written again");
+        assertEquals(ReleaseResult.RELEASED, release(second));
+        resetCounts();
+        held(a.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT));
+        assertEquals(0, leaderReads, "every disk validated: back to starting from the freed leader");
+    }
 }
