@@ -218,6 +218,7 @@ public final class AreaRecords {
             Lvb newest = null;
             int readable = 0;
             List<Integer> blank = new ArrayList<>();
+            Lvb blankValue = null;
             for (int d = 0; d < reads.size(); d++) {
                 AreaSectors.Read r = reads.get(d);
                 if (!r.ok()) {
@@ -227,6 +228,7 @@ public final class AreaRecords {
                 Decoded<Lvb> lvb = LvbDescriptor.decode(r.bytes(), 0, sector, resource.areaId());
                 if (lvb.verdict() == Verdict.BLANK) {
                     blank.add(d);
+                    blankValue = lvb.value();
                     continue;
                 }
                 if (!lvb.verdict().isValid()) {
@@ -244,8 +246,8 @@ public final class AreaRecords {
             // Areas sanlock formatted have no such record: there a blank copy is a disk the writes missed.
             if (newest == null || !resource.options().requireStamps()) {
                 readable += blank.size();
-                if (newest == null && !blank.isEmpty()) {
-                    newest = LvbDescriptor.decode(reads.get(blank.get(0)).bytes(), 0, sector, resource.areaId()).value();
+                if (newest == null) {
+                    newest = blankValue;
                 }
             } else {
                 for (int d : blank) {
