@@ -56,8 +56,9 @@ public final class EmbeddedLeaseClient extends LeaseClientBase {
 
     /**
      * Blocking I/O threads per disk: the I/Os the client can have outstanding on one disk. Eight resources taken and
-     * released in parallel keep more than 4 in flight (an uncontended cycle is seven I/Os: three reads, four writes); a virtio disk here completed 42,000 O_DSYNC writes/s from 8 threads against 25,000 from 4, and the
-     * 8-resource benchmark went from about 4,000 to 4,800 cycles/s with 16 (docs/benchmarks.md).
+     * released in parallel keep more than 4 in flight. In four alternating pairs of {@code dplock bench --disks 1
+     * --hosts 16} runs the 8-resource workload did 4,050-4,945 cycles/s with 16 threads against 3,647-3,898 with 4
+     * (docs/benchmarks.md).
      */
     static final int IO_THREADS_PER_DISK = 16;
 

@@ -54,6 +54,10 @@ class LeaseSimulationTest {
         //       a release frees the lease only once its LVB writes have completed for good, or at the deadline).
         // 8597: a lock value block read misdirected to a zero sector counted as "never written" and, with a failed
         //       read of another disk, outvoted the real value (formatted areas now hold an empty LVB record).
+        // 143, 5572, 2676, 4496, 4722, 11009, 4054, 4408: liveness after the heal failed with intermediate code of
+        //       2026-11-27 (all five hosts contending for one version right after the heal; 4054 also a shared holder
+        //       that died just before it). Not fixed by a targeted change; they pass now and stay as extra runs.
+        //       6254 (a shared holder that crashed for good before the heal) still fails: an open liveness problem.
         return Stream.of(
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1041, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 1115, 1, DURATION_NS),
@@ -71,6 +75,14 @@ class LeaseSimulationTest {
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2420, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2697, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 8597, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 143, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 5572, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 2676, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 4496, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 4722, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 11009, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 4054, 1, DURATION_NS),
+                SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.WITHIN, 4408, 1, DURATION_NS),
                 SimSeeds.sweep(LeaseWorkload.factory(), Tolerance.BEYOND, 1602, 1, DURATION_NS)).flatMap(s -> s);
     }
 
