@@ -112,6 +112,9 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
 
     private enum Pending { NONE, READ, WRITE }
 
+    /** The block a never-written dblock sector holds ({@link #toBallotBlock} of a blank one). */
+    private static final BallotBlock BLANK = BallotBlock.initial(0);
+
     private final EventLoop loop;
     private final List<Replica> replicas;
     private final Config config;
@@ -484,9 +487,17 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
         BallotBlock[] blocks = new BallotBlock[config.numHosts()];
         for (int h = 1; h <= config.numHosts(); h++) {
             int at = (h - 1) * config.sectorSizeBytes();
-            Decoded<Dblock> decoded = DblockDescriptor.decode(bytes, at);
-            BallotBlock block = toBallotBlock(decoded);
-            String problem = problem(decoded, block, bytes, at, h);
+            String problem;
+            BallotBlock block;
+            if (DblockDescriptor.isBlank(bytes, at)) {
+                // What decoding would give (Verdict.BLANK, the initial block), without its garbage.
+                block = BLANK;
+                problem = stampProblem(bytes, at, h);
+            } else {
+                Decoded<Dblock> decoded = DblockDescriptor.decode(bytes, at);
+                block = toBallotBlock(decoded);
+                problem = problem(decoded, block, bytes, at, h);
+            }
             if (problem != null) {
                 core.onReadFailed(ioId, disk, describe(disk, h) + ": " + problem, outbox);
                 return;
@@ -544,6 +555,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             return decoded.verdict().acceptedAsDblock() ? "fields break the dblock invariants (bal > mbal)"
                     : decoded.reason();
         }
+        return stampProblem(bytes, at, hostId);
+    }
+
+    /** Why the stamp of the sector at {@code at} does not name host {@code hostId} of this area; null if it does. */
+    private String stampProblem(ByteBuffer bytes, int at, long hostId) {
         return switch (DblockStamp.check(bytes, at, hostId, config.areaId())) {
             case MATCHES -> null;
             case ABSENT -> config.requireStamps() ? "the block has no identification stamp, but the area was "

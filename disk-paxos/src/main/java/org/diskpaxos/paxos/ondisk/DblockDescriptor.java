@@ -108,6 +108,20 @@ public final class DblockDescriptor {
         return Decoded.valid(dblock);
     }
 
+    /**
+     * Whether the dblock at {@code offset} is the never-written one that {@link #decode} calls {@link Verdict#BLANK}
+     * (checksum, {@code mbal}, {@code bal}, {@code inp} and {@code lver} zero), read without decoding it: most blocks
+     * of a ballot read are.
+     */
+    public static boolean isBlank(ByteBuffer buffer, int offset) {
+        return LittleEndian.fits(buffer, offset, LENGTH)
+                && LittleEndian.getInt(buffer, offset + CHECKSUM_OFFSET) == 0
+                && LittleEndian.getLong(buffer, offset + MBAL_OFFSET) == 0
+                && LittleEndian.getLong(buffer, offset + BAL_OFFSET) == 0
+                && LittleEndian.getLong(buffer, offset + INP_OFFSET) == 0
+                && LittleEndian.getLong(buffer, offset + LVER_OFFSET) == 0;
+    }
+
     /** Flyweight read of {@code mbal} without decoding the block (hot path: max mbal over 2000 hosts). */
     public static long mbal(ByteBuffer buffer, int offset) {
         return LittleEndian.getLong(buffer, offset + MBAL_OFFSET);

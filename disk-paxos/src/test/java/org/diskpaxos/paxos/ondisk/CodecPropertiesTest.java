@@ -125,6 +125,25 @@ class CodecPropertiesTest {
     }
 
     @Test
+    void isBlankAgreesWithTheDecodersBlankVerdict() {
+        // Random sectors, and blank ones with one bit set anywhere in the dblock (inp2, inp3 and flags included).
+        qt().forAll(Gens.bytes(0, 80), Gens.ints(-1, DblockDescriptor.LENGTH * 8 - 1)).checkAssert((bytes, bit) -> {
+            ByteBuffer random = ByteBuffer.wrap(bytes);
+            assertEquals(DblockDescriptor.decode(random, 0).verdict() == Verdict.BLANK,
+                    DblockDescriptor.isBlank(random, 0));
+            ByteBuffer blank = ByteBuffer.allocate(DblockDescriptor.LENGTH);
+            if (bit >= 0) {
+                flip(blank, bit);
+            }
+            assertEquals(DblockDescriptor.decode(blank, 0).verdict() == Verdict.BLANK,
+                    DblockDescriptor.isBlank(blank, 0), "bit " + bit);
+        });
+        assertEquals(true, DblockDescriptor.isBlank(ByteBuffer.allocate(DblockDescriptor.LENGTH), 0));
+        assertEquals(false, DblockDescriptor.isBlank(ByteBuffer.allocate(DblockDescriptor.LENGTH - 1), 0),
+                "too short to hold a dblock");
+    }
+
+    @Test
     void randomBytesNeverMakeADecoderThrow() {
         qt().forAll(Gens.bytes(0, 600), Gens.ints(-8, 600)).checkAssert((bytes, offset) -> {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
