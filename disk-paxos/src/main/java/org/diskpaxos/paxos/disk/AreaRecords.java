@@ -103,13 +103,17 @@ public final class AreaRecords {
     }
 
     /**
-     * The hosts holding the lease shared: a {@code SHARED} mode block on any disk that answered. Hosts in id order
-     * (not {@code Map.copyOf}, whose iteration order changes from one JVM run to the next and would make requests
-     * signal holders, and simulation seeds replay, differently).
+     * The hosts holding the lease shared: a {@code SHARED} mode block on any disk that answered; and the hosts whose
+     * block is of a version past the leader's, with the newest such version ({@code laterVersionByHost}): one of them
+     * may hold a version that the leader does not record yet (its owner writes that record a moment after deciding).
+     * Hosts in id order (not {@code Map.copyOf}, whose iteration order changes from one JVM run to the next and would
+     * make requests signal holders, and simulation seeds replay, differently).
      */
-    public record SharedHolders(Map<Long, Long> generationByHost, int disksRead, List<String> problems) {
+    public record SharedHolders(Map<Long, Long> generationByHost, Map<Long, Long> laterVersionByHost, int disksRead,
+                                List<String> problems) {
         public SharedHolders {
             generationByHost = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(generationByHost));
+            laterVersionByHost = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(laterVersionByHost));
             problems = List.copyOf(problems);
         }
     }
@@ -120,6 +124,7 @@ public final class AreaRecords {
         int numHosts = (int) leader.numHosts();
         sectors.readAll(geometry.resourceDblockOffsetBytes(1), numHosts * sector, reads -> {
             Map<Long, Long> holders = new java.util.TreeMap<>();
+            Map<Long, Long> later = new java.util.TreeMap<>();
             List<String> problems = new ArrayList<>();
             int read = 0;
             for (AreaSectors.Read r : reads) {
@@ -129,14 +134,22 @@ public final class AreaRecords {
                 }
                 read++;
                 for (int h = 1; h <= numHosts; h++) {
-                    int at = (h - 1) * sector + AreaGeometry.MODE_BLOCK_OFFSET_IN_SECTOR;
-                    if (ModeBlockDescriptor.isShared(r.bytes(), at) && untrusted(r.bytes(), (h - 1) * sector, h) == null) {
-                        holders.merge((long) h, ModeBlockDescriptor.decode(r.bytes(), at).value().generation(),
+                    int at = (h - 1) * sector;
+                    if (untrusted(r.bytes(), at, h) != null) {
+                        continue;
+                    }
+                    int mode = at + AreaGeometry.MODE_BLOCK_OFFSET_IN_SECTOR;
+                    if (ModeBlockDescriptor.isShared(r.bytes(), mode)) {
+                        holders.merge((long) h, ModeBlockDescriptor.decode(r.bytes(), mode).value().generation(),
                                 Math::max);
+                    }
+                    long lver = DblockDescriptor.lver(r.bytes(), at);
+                    if (lver > leader.lver()) {
+                        later.merge((long) h, lver, Math::max);
                     }
                 }
             }
-            done.done(new SharedHolders(holders, read, problems));
+            done.done(new SharedHolders(holders, later, read, problems));
         });
     }
 

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.diskpaxos.blockdev.async.AsyncBlockDevice;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.blockdev.async.IoBuffer;
@@ -124,6 +125,9 @@ public final class DiskPaxosResource {
     private long fastRoundLver;
     /** Ballots of this process in progress on the area; own-sector writes outside ballots wait for none. */
     private int ballotsRunning;
+    /** The leader write {@link #writeLeaderLater} has scheduled and not yet issued, and its callback; or null. */
+    private EventLoop.Scheduled laterLeader;
+    private RankedRegister.Callback<String> laterLeaderDone;
 
     public DiskPaxosResource(EventLoop loop, List<Disk> disks, AreaExpectation expected, int hostId, long areaId,
             Options options, RandomSource random) {
@@ -300,11 +304,46 @@ public final class DiskPaxosResource {
     }
 
     /**
+     * Writes {@code leader} as {@link #writeLeader} does, but only after {@code delayNs}, and only if this process has
+     * not written the leader since and {@code stillWanted} agrees then. For a record that is only a hint to others —
+     * the owner of an instance just decided, which any host can learn again by deciding the instance — so that a
+     * lease released within the delay costs one leader write (the freed record, which replaces this one) instead of
+     * two. {@code done} gets null once a majority wrote it or a later leader write replaced it, else the reason.
+     */
+    public void writeLeaderLater(LeaderRecord leader, long delayNs, BooleanSupplier stillWanted,
+                                 RankedRegister.Callback<String> done) {
+        replaceLaterLeader();
+        laterLeaderDone = done;
+        laterLeader = loop.schedule(delayNs, () -> {
+            laterLeader = null;
+            laterLeaderDone = null;
+            if (stillWanted.getAsBoolean()) {
+                writeLeader(leader, done);
+            } else {
+                done.done("the leader record was not written: no longer wanted");
+            }
+        });
+    }
+
+    /** A newer leader write is being issued: the one {@link #writeLeaderLater} scheduled is not needed any more. */
+    private void replaceLaterLeader() {
+        if (laterLeader == null) {
+            return;
+        }
+        RankedRegister.Callback<String> done = laterLeaderDone;
+        laterLeader.cancel();
+        laterLeader = null;
+        laterLeaderDone = null;
+        done.done(null);
+    }
+
+    /**
      * Writes {@code leader} to sector 0 on every disk; {@code done} gets null as soon as a majority wrote it, else the
      * reason once a majority cannot be reached. A stalled disk does not hold the answer back (its write stays queued
      * behind its gate, in order). The caller must have validated the area ({@link #readLeader}) first.
      */
     public void writeLeader(LeaderRecord leader, RankedRegister.Callback<String> done) {
+        replaceLaterLeader();
         int n = replicas.size();
         int sector = expected.geometry().sectorSizeBytes();
         byte[] bytes = LeaderRecordDescriptor.encodeSector(leader, sector);
@@ -538,6 +577,15 @@ public final class DiskPaxosResource {
      */
     public void writeOwnSector(long lver, boolean released, ModeBlock mode, RankedRegister.Callback<String> done) {
         ownSector.write(lver, released, mode, done);
+    }
+
+    /**
+     * {@link #writeOwnSector} after {@code delayNs}, unless this process's next ballot on the area or another write of
+     * its sector comes first, or {@code stillWanted} says no by then; nobody is told the outcome.
+     */
+    public void writeOwnSectorLater(long lver, boolean released, ModeBlock mode, long delayNs,
+                                    BooleanSupplier stillWanted) {
+        ownSector.writeLater(lver, released, mode, delayNs, stillWanted);
     }
 
     /** The records beside the leader and the ballot: hosts' sectors, the lock value block, the request record. */

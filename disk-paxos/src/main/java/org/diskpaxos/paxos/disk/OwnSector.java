@@ -2,6 +2,7 @@ package org.diskpaxos.paxos.disk;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.paxos.RankedRegister;
 import org.diskpaxos.paxos.core.BallotBlock;
@@ -27,6 +28,10 @@ import org.diskpaxos.paxos.ondisk.ModeBlock;
  *       most {@link #REPAIRS_MAX} times, until a newer write of the sector (a ballot, or another rewrite) replaces
  *       it: a released shared hold must not stay visible on a minority of disks, where an exclusive acquirer would
  *       keep seeing it.</li>
+ *   <li>A write that adds or removes a {@code SHARED} mode block counts only the disks that hold it when read back;
+ *       a write that only sets the RELEASED flag is not read back (nothing waits for its count).</li>
+ *   <li>A write scheduled for later ({@link #writeLater}) is dropped by any write of the sector issued before it,
+ *       a ballot's included.</li>
  * </ul>
  */
 final class OwnSector {
@@ -49,6 +54,8 @@ final class OwnSector {
     /** Bumped by every write of the sector (ballot or rewrite): a repair of an older content stops. */
     private long version;
     private EventLoop.Scheduled repairTimer;
+    /** The write {@link #writeLater} scheduled and not yet issued; null if none. */
+    private EventLoop.Scheduled laterWrite;
 
     OwnSector(DiskPaxosResource resource, EventLoop loop, AreaSectors sectors, List<DiskRankedRegister.Replica> replicas,
               AreaGeometry geometry, int hostId, long areaId, long ioTimeoutNs) {
@@ -71,11 +78,38 @@ final class OwnSector {
         return released;
     }
 
-    /** A ballot is about to write the sector: RELEASED cleared, the mode block kept; repairs of older content stop. */
+    /**
+     * A ballot is about to write the sector: RELEASED cleared, the mode block kept; repairs of older content stop, and
+     * so does a write {@link #writeLater} scheduled (the ballot's block is of a later instance, which tells readers as
+     * much as a RELEASED flag on the earlier one: see {@code AreaRecords.HostSectorRead#disksReleased}).
+     */
     void ballotStarted() {
         version++;
         released = false;
         cancelRepair();
+        cancelLaterWrite();
+    }
+
+    /**
+     * {@link #write} after {@code delayNs}, if by then no ballot of this process has started on the area, no other
+     * write of the sector was issued, and {@code stillWanted} agrees. For a RELEASED flag that only lets others in
+     * sooner in rare cases: a process that takes the lease again within the delay writes one block instead of two.
+     */
+    void writeLater(long lver, boolean releasedFlag, ModeBlock mode, long delayNs, BooleanSupplier stillWanted) {
+        cancelLaterWrite();
+        laterWrite = loop.schedule(delayNs, () -> {
+            laterWrite = null;
+            if (stillWanted.getAsBoolean()) {
+                write(lver, releasedFlag, mode, failure -> { });
+            }
+        });
+    }
+
+    private void cancelLaterWrite() {
+        if (laterWrite != null) {
+            laterWrite.cancel();
+            laterWrite = null;
+        }
     }
 
     /**
@@ -101,6 +135,10 @@ final class OwnSector {
         }
         version++;
         cancelRepair();
+        cancelLaterWrite();
+        // A shared hold appearing or ending must be on a majority for real (see the read-back below); a RELEASED flag
+        // alone only lets others in sooner, and nothing here depends on how many disks it reached.
+        boolean verify = mode.isShared() || modeBlock.isShared();
         released = releasedFlag;
         modeBlock = mode;
         long myVersion = version;
@@ -122,6 +160,10 @@ final class OwnSector {
             if (written.succeeded() < sectors.majority()) {
                 done.done("host " + hostId + "'s sector reached only " + written.succeeded() + " of " + perDisk.length
                         + " disks (" + String.join("; ", written.failures()) + ")");
+                return;
+            }
+            if (!verify) {
+                done.done(null);
                 return;
             }
             // Count only disks that hold it when read back: a disk may acknowledge a misdirected write, and a SHARED

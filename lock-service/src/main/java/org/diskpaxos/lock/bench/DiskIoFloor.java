@@ -21,8 +21,9 @@ import org.diskpaxos.paxos.ondisk.AreaGeometry;
  * <p>Acquire: write this host's block and read the {@code num_hosts} blocks once — the fast round, which a serial
  * cycle takes because its host was the last owner and starts from the leader it freed, without reading it (a host
  * taking the lease over from another reads the leader and runs phase 1 as well, which {@code dplock bench-paxos}
- * measures). Release: write the leader (the acquire's record of the decision) and write it again (marked free) — as
- * the lease layer does, one after the other. With several disks every step goes to all of them at once (one thread
+ * measures). Release: write the leader, marked free — the lease layer's only write of a release followed at once by
+ * the next acquire (the acquire's own leader write and the release's RELEASED flag wait a moment and are then
+ * superseded: {@code ResourceLeases.OWNER_LEADER_DELAY_NS}, {@code RELEASED_FLAG_DELAY_NS}). With several disks every step goes to all of them at once (one thread
  * per disk) and waits for all.
  */
 final class DiskIoFloor implements BenchMode.IoFloor {
@@ -92,9 +93,7 @@ final class DiskIoFloor implements BenchMode.IoFloor {
         everywhere(d -> devices.get(d).write(areaOffsetBytes + 2L * sectorBytes, sector[d].clear()));
         everywhere(d -> devices.get(d).read(areaOffsetBytes + 2L * sectorBytes, ballot[d].clear()));
         long t1 = System.nanoTime();
-        for (int write = 0; write < 2; write++) {
-            everywhere(d -> devices.get(d).write(areaOffsetBytes, sector[d].clear()));
-        }
+        everywhere(d -> devices.get(d).write(areaOffsetBytes, sector[d].clear()));
         return new long[] {t1 - t0, System.nanoTime() - t1};
     }
 

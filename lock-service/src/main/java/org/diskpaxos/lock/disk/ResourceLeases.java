@@ -54,7 +54,8 @@ import org.diskpaxos.paxos.ondisk.ModeBlock;
  * ({@code write_id != owner_id}, the "clobbered leader" of sanlock.md §2.2). We trust it whenever it is on a majority
  * of disks with the leader's version (or the owner's block moved on to a later version): a holder writes it only as
  * it lets go, so this also frees a lease whose releasing leader write failed. And sanlock's release writes the flag
- * before the leader; we write the two in parallel (either one lets others in).
+ * before the leader; we free the leader first and write the flag a moment later, or not at all if our next ballot
+ * on the area writes a block of a later version first (either one lets others in; see {@link #releaseOnDisk}).
  */
 public final class ResourceLeases {
 
@@ -62,6 +63,14 @@ public final class ResourceLeases {
     public static final int SHORT_HOLD_RETRIES_MAX = 8;
     /** Rounds (leader reads) one acquire may take before it gives up. */
     public static final int ROUNDS_MAX = 64;
+    /**
+     * How long an exclusive holder waits before it writes the leader record naming it owner: a release sooner than
+     * that writes only the freed record. Meanwhile a host reading the older record decides the instance again and
+     * learns the owner from the ballot, as it would from a leader write that failed.
+     */
+    public static final long OWNER_LEADER_DELAY_NS = 2_000_000L;
+    /** How long after freeing the leader a releasing host writes the RELEASED flag (see {@link #releaseOnDisk}). */
+    public static final long RELEASED_FLAG_DELAY_NS = 2_000_000L;
 
     /** How an acquire ended. */
     public sealed interface Outcome {
@@ -159,18 +168,35 @@ public final class ResourceLeases {
         }
 
         void start() {
+            startFrom(null);
+        }
+
+        /** A new round, from {@code leader} if it was just read, else from a leader read. */
+        private void startFrom(LeaderRecord leader) {
             if (++rounds > ROUNDS_MAX) {
                 done.accept(new Outcome.Failed("no decision after " + (rounds - 1) + " rounds", mayOwn));
                 return;
             }
-            look();
+            if (leader == null) {
+                look();
+            } else if (stillMember()) {
+                considerOwner(leader);
+            }
+        }
+
+        /** Whether this host is a valid member of the lockspace; if not, the attempt has failed. */
+        private boolean stillMember() {
+            if (lockspace.state() == Lockspace.State.JOINED) {
+                return true;
+            }
+            done.accept(new Outcome.Failed("this host is not a valid member of lockspace '"
+                    + lockspace.lockspaceName() + "' (" + lockspace.state() + ")"));
+            return false;
         }
 
         /** Reads the leader and acts on it; a look after a busy pause is not a round (waits are bounded by time). */
         private void look() {
-            if (lockspace.state() != Lockspace.State.JOINED) {
-                done.accept(new Outcome.Failed("this host is not a valid member of lockspace '"
-                        + lockspace.lockspaceName() + "' (" + lockspace.state() + ")"));
+            if (!stillMember()) {
                 return;
             }
             LeaderRecord freed = resource.takeFreedLeader();
@@ -272,7 +298,7 @@ public final class ResourceLeases {
                             .withWriter(lockspace.hostId(), lockspace.generation(), timestampMs)
                             .withFlags(leader.flags() & ~LeaderRecordDescriptor.LFL_SHORT_HOLD);
                     if (!owner.equals(mine)) {
-                        resource.writeLeader(next, failure -> start());
+                        recordOwnerAndStartOver(next);
                     } else if (mode == LeaseMode.EXCLUSIVE) {
                         checkSharedHolders(next, ballot.sharedBlocksSeen());
                     } else {
@@ -283,6 +309,24 @@ public final class ResourceLeases {
                     start();
                 } else {
                     retryOrFail(((Consensus.Decision.Failed<Inp>) decision).reason());
+                }
+            });
+        }
+
+        /**
+         * The ballot decided another host's value: write the leader record naming that owner — unless the leader on
+         * disk is of this version or a later one already. The owner writes its own record (a freed one, if it has
+         * released the lease since), and ours, written over it, would say "owned" again: others would then wait for
+         * the owner's RELEASED flag, which a release writes only a moment later. Then look again, facing that owner.
+         */
+        private void recordOwnerAndStartOver(LeaderRecord next) {
+            resource.readLeader(read -> {
+                if (!(read instanceof DiskPaxosResource.LeaderRead.Leader l)) {
+                    start();
+                } else if (l.leader().lver() < next.lver()) {
+                    resource.writeLeader(next, failure -> startFrom(next));
+                } else {
+                    startFrom(l.leader());
                 }
             });
         }
@@ -323,10 +367,12 @@ public final class ResourceLeases {
 
         private void grant(LeaderRecord next) {
             // Decided: the lease is ours now. The leader record only tells others cheaply; a host that reads a stale
-            // one decides this instance again and learns the same owner. So write it in the background (its gate
-            // orders it before our release's write).
+            // one decides this instance again and learns the same owner. So write it in the background, and a little
+            // later: a release within OWNER_LEADER_DELAY_NS writes the freed record instead, one leader write in
+            // place of two (the gate orders an issued one before the release's).
             CompletableFuture<String> written = new CompletableFuture<>();
-            resource.writeLeader(next, written::complete);
+            resource.writeLeaderLater(next, OWNER_LEADER_DELAY_NS,
+                    () -> lockspace.state() == Lockspace.State.JOINED, written::complete);
             done.accept(new Outcome.Held(next.lver(), next, LeaseMode.EXCLUSIVE, written));
         }
 
@@ -405,28 +451,30 @@ public final class ResourceLeases {
         });
     }
 
+    /**
+     * Frees the leader; {@code done} gets null once the freed record is on a majority, else why not. This host's block
+     * gets {@code DBLOCK_FL_RELEASED} too, which lets others in should the freed record not reach them (its write
+     * failed, or another host's late write of the held record landed over it). With the leader freed that is rare,
+     * so the flag is written {@link #RELEASED_FLAG_DELAY_NS} later, and not at all if this host's next ballot on the
+     * area starts first: its block of a later instance says the same ({@code disksReleased}). A failed leader write
+     * has the flag written at once and reports after it.
+     */
     private void releaseOnDisk(DiskPaxosResource resource, LeaderRecord heldLeader, LeaseMode mode,
                                Consumer<String> done) {
         long timestampMs = Math.max(1, lockspace.loop().nowNs() / 1_000_000L);
-        String[] results = new String[2];
-        int[] left = {2};
-        Runnable finish = () -> {
-            if (--left[0] == 0) {
-                done.accept(results[1]);
-            }
-        };
-        resource.writeOwnSector(heldLeader.lver(), true, ModeBlock.NONE, failure -> {
-            results[0] = failure;
-            finish.run();
-        });
+        resource.writeOwnSectorLater(heldLeader.lver(), true, ModeBlock.NONE, RELEASED_FLAG_DELAY_NS,
+                () -> lockspace.state() == Lockspace.State.JOINED);
         LeaderRecord freed = heldLeader.withTimestamp(0).withWriter(lockspace.hostId(), lockspace.generation(),
                 timestampMs).withFlags(heldLeader.flags() & ~LeaderRecordDescriptor.LFL_SHORT_HOLD);
         resource.writeLeader(freed, failure -> {
-            results[1] = failure;
-            if (failure == null && freed.ownerId() == lockspace.hostId()) {
-                resource.rememberFreedLeader(freed);
+            if (failure == null) {
+                if (freed.ownerId() == lockspace.hostId()) {
+                    resource.rememberFreedLeader(freed);
+                }
+                done.accept(null);
+                return;
             }
-            finish.run();
+            resource.writeOwnSector(heldLeader.lver(), true, ModeBlock.NONE, flagFailure -> done.accept(failure));
         });
     }
 
@@ -458,7 +506,8 @@ public final class ResourceLeases {
 
     /**
      * Asks the holders of {@code resource} to let go (sanlock's {@code request_token}, sanlock.md §2.7): finds them
-     * (the leader's owner, or the hosts with a SHARED mode block if the leader is free), writes the request record
+     * (the leader's owner; if the leader is free, the hosts with a SHARED mode block and those whose block is of a
+     * later version, one of which may hold it before its leader record says so), writes the request record
      * with the next lease version (never lowering the one there) and {@code forceMode}, and sets each holder's bit in
      * this host's delta lease for {@link LeaseTimeouts#requestBitKeepNs()}. Nobody holding it is not an error:
      * {@code Requested} with no hosts, and nothing written.
@@ -488,8 +537,18 @@ public final class ResourceLeases {
                 return;
             }
             resource.records().readSharedHolders(leader, holders -> {
-                List<Long> others = new ArrayList<>(holders.generationByHost().keySet());
-                others.remove((Long) (long) lockspace.hostId());
+                // Holders: the shared ones, and any host balloting past the free leader's version — it may hold a
+                // version whose leader record it has not written yet (ResourceLeases.OWNER_LEADER_DELAY_NS). A host
+                // asked that holds nothing ignores the request.
+                java.util.TreeSet<Long> asked = new java.util.TreeSet<>(holders.generationByHost().keySet());
+                asked.addAll(holders.laterVersionByHost().keySet());
+                asked.remove((long) lockspace.hostId());
+                List<Long> others = new ArrayList<>(asked);
+                long newest = leader.lver();
+                for (long v : holders.laterVersionByHost().values()) {
+                    newest = Math.max(newest, v);
+                }
+                LeaderRecord base = leader.withLver(newest);
                 if (holders.disksRead() < resource.diskCount() / 2 + 1) {
                     done.accept(new RequestOutcome.Failed("the hosts' sectors are readable on only "
                             + holders.disksRead() + " of " + resource.diskCount() + " disks ("
@@ -497,7 +556,7 @@ public final class ResourceLeases {
                 } else if (others.isEmpty()) {
                     done.accept(new RequestOutcome.Requested(leader.lver() + 1, List.of()));
                 } else {
-                    writeRequest(resource, leader, others, forceMode, done);
+                    writeRequest(resource, base, others, forceMode, done);
                 }
             });
         });

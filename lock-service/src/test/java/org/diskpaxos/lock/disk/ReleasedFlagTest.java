@@ -97,7 +97,8 @@ class ReleasedFlagTest {
         LockspaceSession.HeldLease lease = raceUntilBothDecided(bResult);
         Dblock beforeRelease = dblockOf(0, 1);
         CompletableFuture<ReleaseResult> released = lease.releaseAsync();
-        bench.advance(LeaseHarness.TIMEOUTS.ioTimeoutNs() / 10);
+        // The flag follows the freed leader by RELEASED_FLAG_DELAY_NS.
+        bench.advance(ResourceLeases.RELEASED_FLAG_DELAY_NS + LeaseHarness.TIMEOUTS.ioTimeoutNs() / 10);
         assertEquals(ReleaseResult.RELEASED, released.getNow(null));
         for (int d = 0; d < LeaseHarness.DISKS; d++) {
             assertTrue(leaderOn(d).isFree(), "A freed the leader on disk " + d);
@@ -141,7 +142,7 @@ class ReleasedFlagTest {
             a.disks.get(d).failIf = io -> io.write && io.offsetBytes == sectorA;
         }
         CompletableFuture<ReleaseResult> released = lease.releaseAsync();
-        bench.advance(LeaseHarness.TIMEOUTS.ioTimeoutNs() / 10);
+        bench.advance(ResourceLeases.RELEASED_FLAG_DELAY_NS + LeaseHarness.TIMEOUTS.ioTimeoutNs() / 10);
         assertEquals(ReleaseResult.RELEASED, released.getNow(null), "the leader was freed");
         assertFalse(dblockOf(0, 1).isReleased());
         assertTrue(dblockOf(2, 1).isReleased());

@@ -28,6 +28,9 @@ class StaleLeaderTest {
         LockspaceSession.HeldLease lease = held(h.acquire(0, LeaseOptions.EXCLUSIVE, NO_WAIT));
         assertEquals(expectedFence, lease.fence());
         assertEquals(ReleaseResult.RELEASED, bench.await(done -> lease.releaseAsync().thenAccept(done)));
+        // Let the RELEASED flag land (it follows the freed leader by RELEASED_FLAG_DELAY_NS): a leader put back
+        // over the freed one is then no reason to wait.
+        bench.advance(ResourceLeases.RELEASED_FLAG_DELAY_NS + LeaseHarness.TIMEOUTS.ioTimeoutNs() / 10);
     }
 
     private byte[][] leaders() {

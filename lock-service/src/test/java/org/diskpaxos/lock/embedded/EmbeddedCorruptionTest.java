@@ -14,6 +14,7 @@ import org.diskpaxos.lock.api.LeaseException;
 import org.diskpaxos.lock.api.LeaseOptions;
 import org.diskpaxos.lock.api.ResourceId;
 import org.diskpaxos.lock.api.StorageUnavailableException;
+import org.diskpaxos.lock.disk.ResourceLeases;
 import org.diskpaxos.paxos.ondisk.AreaGeometry;
 import org.diskpaxos.paxos.ondisk.LeaderRecordDescriptor;
 import org.diskpaxos.paxos.ondisk.RindexDescriptor;
@@ -148,6 +149,9 @@ class EmbeddedCorruptionTest {
         EmbeddedLeaseClient a = fx.client("ls", 1);
         a.createResource("db");
         Lease held = a.acquire(DB, LeaseOptions.EXCLUSIVE);
+        // Host 1's leader record naming it follows the acquire by OWNER_LEADER_DELAY_NS: let it land before the
+        // snapshot, which is to show that host 2 writes nothing.
+        Thread.sleep(200 + ResourceLeases.OWNER_LEADER_DELAY_NS / 1_000_000L);
         LeaseFixture.flip(fx.disks.get(0), indexEntryName(0), 8);
         LeaseFixture.flip(fx.disks.get(1), indexEntryName(0), 8);
         List<byte[]> area = snapshot(fx.resourceOffset(0), 1 << 20);
