@@ -7,8 +7,9 @@ import org.diskpaxos.blockdev.async.IoBuffer;
 
 /**
  * Aligned I/O buffers of one lease area on one disk, reused by every {@link DiskRankedRegister} of the area (one per
- * consensus instance), so that deciding an instance does not allocate, zero and page-fault a fresh direct buffer of
- * up to the whole area (1 MiB for 2000 hosts at 512 bytes, 8 MiB at 4096) per disk and phase.
+ * consensus instance) and by the resource's leader writes, so that deciding an instance does not allocate, zero and
+ * page-fault a fresh direct buffer of up to the whole area (1 MiB for 2000 hosts at 512 bytes, 8 MiB at 4096) per
+ * disk and phase, nor a release a new direct buffer for its leader write.
  *
  * <p>Rules: a buffer is given back only once no I/O owns it — after its on-time result, or after the late result of
  * an I/O that timed out ({@link IoBuffer#inFlight()} false) — so a device still reading into or writing from a buffer

@@ -18,6 +18,7 @@ import org.diskpaxos.paxos.core.Inp;
 import org.diskpaxos.paxos.ondisk.AreaCheck;
 import org.diskpaxos.paxos.ondisk.AreaExpectation;
 import org.diskpaxos.paxos.ondisk.AreaValidator;
+import org.diskpaxos.paxos.ondisk.DblockStamp;
 import org.diskpaxos.paxos.ondisk.LeaderRecord;
 import org.diskpaxos.paxos.ondisk.LeaderRecordDescriptor;
 import org.diskpaxos.paxos.ondisk.ModeBlock;
@@ -125,6 +126,8 @@ public final class DiskPaxosResource {
     private long fastRoundLver;
     /** Ballots of this process in progress on the area; own-sector writes outside ballots wait for none. */
     private int ballotsRunning;
+    /** {@link DblockStamp#blankSectorCrcs} of this area, for its ballots' reads; computed at the first ballot. */
+    private int[] blankSectorCrcs;
     /** The leader write {@link #writeLeaderLater} has scheduled and not yet issued, and its callback; or null. */
     private EventLoop.Scheduled laterLeader;
     private RankedRegister.Callback<String> laterLeaderDone;
@@ -366,7 +369,8 @@ public final class DiskPaxosResource {
                 maybeReport.run();
                 continue;
             }
-            IoBuffer buffer = new IoBuffer(aligned(sector));
+            IoBuffer buffer = r.buffers().take(sector);
+            buffer.bytes().clear();
             buffer.bytes().put(0, bytes);
             long ioId = nextIoId++;
             SectorWriteGate gate = leaderGates[d];
@@ -382,6 +386,10 @@ public final class DiskPaxosResource {
             };
             boolean accepted = gate.submit(() -> r.device().write(ioId, r.areaOffsetBytes(), buffer, sector,
                     options.ioTimeoutNs(), result -> {
+                        if (result.status() != IoResult.Status.TIMED_OUT || result.late()) {
+                            // The write's final completion: the device is done with the buffer.
+                            r.buffers().give(buffer);
+                        }
                         if (result.late()) {
                             gate.done();
                             return;
@@ -403,6 +411,7 @@ public final class DiskPaxosResource {
                         finish.done(result);
                     }));
             if (!accepted) {
+                r.buffers().give(buffer);
                 finish.done(new IoResult(ioId, IoResult.Kind.WRITE, IoResult.Status.FAILED,
                         new java.io.IOException(SectorWriteGate.QUEUED_MAX + " earlier leader writes are pending"),
                         false));
@@ -441,7 +450,11 @@ public final class DiskPaxosResource {
         if (fast) {
             fastRoundLver = lver;
         }
-        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable, newestOwnBlock);
+        if (blankSectorCrcs == null || blankSectorCrcs.length != config.numHosts() + 1) {
+            blankSectorCrcs = DblockStamp.blankSectorCrcs(config.numHosts(), areaId);
+        }
+        DiskRankedRegister register = new DiskRankedRegister(loop, replicas, config, writable, newestOwnBlock,
+                blankSectorCrcs);
         ballotsRunning++;
         ownSector.ballotStarted();
         RankedRegister.Callback<Consensus.Decision<Inp>> decided = decision -> {

@@ -124,6 +124,7 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
     private final List<DiskIo> outbox = new ArrayList<>();
 
     private final boolean[] writable;
+    private final int[] blankSectorCrcs;
     private long supersededFromMemory;
     private Pending pending = Pending.NONE;
     private long pendingBallot;
@@ -165,6 +166,21 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
      */
     public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks,
                               BallotBlock newestOwnBlock) {
+        this(loop, replicas, config, writableDisks, newestOwnBlock, null);
+    }
+
+    /**
+     * @param blankSectorCrcs {@link DblockStamp#blankSectorCrcs} of the area's {@code numHosts} and id, if the caller
+     *                        keeps them (null: every block is judged the full way); a ballot read then recognises
+     *                        never-written stamped blocks without computing their checksums
+     */
+    public DiskRankedRegister(EventLoop loop, List<Replica> replicas, Config config, boolean[] writableDisks,
+                              BallotBlock newestOwnBlock, int[] blankSectorCrcs) {
+        if (blankSectorCrcs != null && blankSectorCrcs.length != config.numHosts() + 1) {
+            throw new IllegalArgumentException("blank sector checksums for " + (blankSectorCrcs.length - 1)
+                    + " hosts, the area has " + config.numHosts());
+        }
+        this.blankSectorCrcs = blankSectorCrcs;
         this.loop = Objects.requireNonNull(loop, "loop");
         this.replicas = List.copyOf(replicas);
         this.config = Objects.requireNonNull(config, "config");
@@ -489,7 +505,11 @@ public final class DiskRankedRegister implements RankedRegister<Inp> {
             int at = (h - 1) * config.sectorSizeBytes();
             String problem;
             BallotBlock block;
-            if (DblockDescriptor.isBlank(bytes, at)) {
+            if (blankSectorCrcs != null
+                    && DblockStamp.isStampedBlank(bytes, at, h, config.areaId(), blankSectorCrcs[h])) {
+                block = BLANK;
+                problem = null;
+            } else if (DblockDescriptor.isBlank(bytes, at)) {
                 // What decoding would give (Verdict.BLANK, the initial block), without its garbage.
                 block = BLANK;
                 problem = stampProblem(bytes, at, h);

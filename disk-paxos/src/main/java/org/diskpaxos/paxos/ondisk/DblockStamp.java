@@ -74,6 +74,42 @@ public final class DblockStamp {
         LittleEndian.putInt(sector, sectorOffset + CRC_OFFSET, crc(sector, sectorOffset));
     }
 
+    /**
+     * The stamp checksums of the stamped blank sectors ({@link #stampedBlankSector}) of hosts {@code 1..numHosts} of
+     * area {@code areaId}, at index {@code hostId} (index 0 unused): computed once per area, they let
+     * {@link #isStampedBlank} recognise the commonest sector of a ballot read without computing a checksum.
+     */
+    public static int[] blankSectorCrcs(int numHosts, long areaId) {
+        int[] crcs = new int[numHosts + 1];
+        ByteBuffer sector = ByteBuffer.allocate(END_OFFSET);
+        for (int h = 1; h <= numHosts; h++) {
+            stamp(sector, 0, h, areaId);
+            crcs[h] = LittleEndian.getInt(sector, CRC_OFFSET);
+        }
+        return crcs;
+    }
+
+    /**
+     * Whether the sector at {@code sectorOffset} begins exactly as host {@code hostId}'s stamped blank sector of area
+     * {@code areaId} does (dblock and padding zero, then the stamp), {@code blankCrc} being that sector's stamp
+     * checksum ({@link #blankSectorCrcs}). If so, {@link #check} would say {@link Check#MATCHES} and the dblock
+     * decodes as blank; if not, nothing follows: judge the sector the full way.
+     */
+    public static boolean isStampedBlank(ByteBuffer sector, int sectorOffset, long hostId, long areaId, int blankCrc) {
+        if (!LittleEndian.fits(sector, sectorOffset, END_OFFSET)) {
+            return false;
+        }
+        for (int at = 0; at < MAGIC_OFFSET; at += 8) {
+            if (LittleEndian.getLong(sector, sectorOffset + at) != 0) {
+                return false;
+            }
+        }
+        return LittleEndian.getInt(sector, sectorOffset + MAGIC_OFFSET) == MAGIC
+                && Integer.toUnsignedLong(LittleEndian.getInt(sector, sectorOffset + HOST_ID_OFFSET)) == hostId
+                && LittleEndian.getLong(sector, sectorOffset + AREA_ID_OFFSET) == areaId
+                && LittleEndian.getInt(sector, sectorOffset + CRC_OFFSET) == blankCrc;
+    }
+
     /** Judges the stamp of the sector at {@code sectorOffset}, expected to be host {@code hostId}'s in {@code areaId}. */
     public static Check check(ByteBuffer sector, int sectorOffset, long hostId, long areaId) {
         if (LittleEndian.getInt(sector, sectorOffset + MAGIC_OFFSET) != MAGIC) {

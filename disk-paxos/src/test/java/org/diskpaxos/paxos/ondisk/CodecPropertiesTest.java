@@ -2,7 +2,9 @@ package org.diskpaxos.paxos.ondisk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,31 @@ class CodecPropertiesTest {
         assertEquals(true, DblockDescriptor.isBlank(ByteBuffer.allocate(DblockDescriptor.LENGTH), 0));
         assertEquals(false, DblockDescriptor.isBlank(ByteBuffer.allocate(DblockDescriptor.LENGTH - 1), 0),
                 "too short to hold a dblock");
+    }
+
+    @Test
+    void aStampedBlankIsRecognisedWithoutItsChecksumExactlyWhenTheFullCheckWouldPassIt() {
+        // Host ids, area ids, and one bit flipped anywhere in the first 88 bytes (or none): isStampedBlank must say
+        // yes only where decode says BLANK and check says MATCHES, and say yes to the untouched stamped blank.
+        qt().forAll(Gens.ints(1, 2000), longs().all(), Gens.ints(-1, (DblockStamp.END_OFFSET + 4) * 8 - 1))
+                .checkAssert((host, areaId, bit) -> {
+                    int[] crcs = DblockStamp.blankSectorCrcs(host, areaId);
+                    ByteBuffer sector = ByteBuffer.wrap(DblockStamp.stampedBlankSector(512, host, areaId));
+                    if (bit >= 0) {
+                        flip(sector, bit);
+                    }
+                    boolean fast = DblockStamp.isStampedBlank(sector, 0, host, areaId, crcs[host]);
+                    boolean full = DblockDescriptor.decode(sector, 0).verdict() == Verdict.BLANK
+                            && DblockStamp.check(sector, 0, host, areaId) == DblockStamp.Check.MATCHES;
+                    if (bit < 0) {
+                        assertTrue(fast, "the stamped blank itself");
+                    }
+                    if (fast) {
+                        assertTrue(full, "bit " + bit);
+                    }
+                    assertEquals(false, DblockStamp.isStampedBlank(sector, 0, host + 1, areaId,
+                            DblockStamp.blankSectorCrcs(host + 1, areaId)[host + 1]), "read as another host's sector");
+                });
     }
 
     @Test
