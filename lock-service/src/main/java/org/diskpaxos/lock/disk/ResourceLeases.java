@@ -77,7 +77,9 @@ public final class ResourceLeases {
         /**
          * Held in {@code mode}, with fencing token {@code lver}; valid while the host's delta lease is.
          * {@code leader} is the leader record this holder wrote (for a shared holder: the freed one);
-         * {@code leaderWritten} completes with null or the problem when that background write finished.
+         * {@code leaderWritten} completes with null or the problem when that background write finished (an
+         * exclusive holder's is written {@link #OWNER_LEADER_DELAY_NS} late, and null also means that a later leader
+         * write of this host, such as its release's, replaced it).
          */
         record Held(long lver, LeaderRecord leader, LeaseMode mode, CompletableFuture<String> leaderWritten)
                 implements Outcome {
