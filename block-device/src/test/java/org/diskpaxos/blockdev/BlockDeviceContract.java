@@ -237,6 +237,23 @@ abstract class BlockDeviceContract {
     }
 
     @Test
+    void largeAllocatedBuffersOnHugePagesTransferLikeAnyOther() throws IOException {
+        int length = Math.min(Fixtures.AREA_BYTES - 2 * sector(), 1 << 20) / sector() * sector();
+        ByteBuffer large = dev.allocateBuffer(Math.max(length, BlockDevices.HUGE_PAGE_BUFFER_MIN_BYTES));
+        byte[] data = randomBytes(17, length);
+        large.put(0, data);
+        dev.write(sector(), large.clear().limit(length));
+        ByteBuffer back = ByteBuffer.allocate(length);
+        dev.read(sector(), back);
+        assertArrayEquals(data, back.array(), "written from the large buffer");
+        ByteBuffer reread = dev.allocateBuffer(Math.max(length, BlockDevices.HUGE_PAGE_BUFFER_MIN_BYTES));
+        dev.read(sector(), reread.clear().limit(length));
+        byte[] got = new byte[length];
+        reread.get(0, got);
+        assertArrayEquals(data, got, "read into a large buffer");
+    }
+
+    @Test
     void allocatedBuffersHaveTheLengthAndAlignmentDirectIoNeeds() {
         ByteBuffer b = dev.allocateBuffer(3 * sector());
         assertEquals(3 * sector(), b.capacity());

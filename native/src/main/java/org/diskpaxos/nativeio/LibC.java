@@ -70,6 +70,19 @@ final class LibC {
 
     static native int mlockall(int flags) throws LastErrorException;
 
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_PRIVATE = 2;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MADV_HUGEPAGE = 14;
+
+    static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
+            throws LastErrorException;
+
+    static native int munmap(Pointer addr, long length) throws LastErrorException;
+
+    static native int madvise(Pointer addr, long length, int advice) throws LastErrorException;
+
     static native int munlockall() throws LastErrorException;
 
     static native int getsockopt(int fd, int level, int optname, Pointer optval, Pointer optlen)

@@ -3,6 +3,7 @@ package org.diskpaxos.paxos.disk;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.diskpaxos.blockdev.BlockDevices;
 import org.diskpaxos.blockdev.async.IoBuffer;
 
 /**
@@ -64,8 +65,7 @@ public final class BufferPool {
         if (lengthBytes <= 0) {
             throw new IllegalArgumentException("buffer length must be positive, got " + lengthBytes);
         }
-        int rounded = (lengthBytes + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES * ALIGNMENT_BYTES;
-        return ByteBuffer.allocateDirect(rounded + ALIGNMENT_BYTES).alignedSlice(ALIGNMENT_BYTES).limit(lengthBytes)
-                .slice();
+        // Large ones (a ballot read of many host blocks) go on huge pages: BlockDevices.HUGE_PAGE_BUFFER_MIN_BYTES.
+        return BlockDevices.alignedDirectBuffer(lengthBytes, ALIGNMENT_BYTES);
     }
 }
