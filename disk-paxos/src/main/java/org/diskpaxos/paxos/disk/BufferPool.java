@@ -7,19 +7,20 @@ import org.diskpaxos.blockdev.BlockDevices;
 import org.diskpaxos.blockdev.async.IoBuffer;
 
 /**
- * Aligned I/O buffers of one lease area on one disk, reused by every {@link DiskRankedRegister} of the area (one per
- * consensus instance) and by the resource's leader writes, so that deciding an instance does not allocate, zero and
+ * Aligned I/O buffers of the lease areas on one disk, reused by every {@link DiskRankedRegister} of those areas (one
+ * per consensus instance) and by their leader writes, so that deciding an instance does not allocate, zero and
  * page-fault a fresh direct buffer of up to the whole area (1 MiB for 2000 hosts at 512 bytes, 8 MiB at 4096) per
- * disk and phase, nor a release a new direct buffer for its leader write.
+ * disk and phase, nor a release a new direct buffer for its leader write. One pool may serve one area or all the
+ * areas of a disk that share an event loop ({@link DiskPaxosResource.Disk}).
  *
  * <p>Rules: a buffer is given back only once no I/O owns it — after its on-time result, or after the late result of
  * an I/O that timed out ({@link IoBuffer#inFlight()} false) — so a device still reading into or writing from a buffer
- * never shares it with a new I/O. Confined to the area's event loop, like the registers. At most {@link #POOLED_MAX}
- * free buffers are kept; others are dropped to the garbage collector.
+ * never shares it with a new I/O. Confined to its event loop, like the registers. At most {@link #POOLED_MAX} free
+ * buffers of each size are kept; others are dropped to the garbage collector.
  */
 public final class BufferPool {
 
-    /** Free buffers kept for reuse. */
+    /** Free buffers of one size kept for reuse. */
     public static final int POOLED_MAX = 8;
     /** Alignment of every buffer: a page, enough for O_DIRECT with either sector size. */
     public static final int ALIGNMENT_BYTES = 4096;
@@ -45,8 +46,11 @@ public final class BufferPool {
         if (buffer.inFlight()) {
             throw new IllegalStateException("a buffer still owned by an I/O cannot be reused");
         }
-        if (free.size() >= POOLED_MAX) {
-            free.pollLast();
+        int sameSize = 0;
+        for (Iterator<IoBuffer> it = free.iterator(); it.hasNext(); ) {
+            if (it.next().capacity() == buffer.capacity() && ++sameSize >= POOLED_MAX) {
+                it.remove(); // the least recently given of its size
+            }
         }
         free.push(buffer);
     }

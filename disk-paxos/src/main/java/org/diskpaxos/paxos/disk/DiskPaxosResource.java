@@ -56,7 +56,20 @@ public final class DiskPaxosResource {
     public static final int SUPERSEDED_MAX = 16;
 
     /** Where the area is on one disk. */
-    public record Disk(AsyncBlockDevice device, long areaOffsetBytes, boolean syncAfterWrite) {
+    /**
+     * Where the area is on one disk, and the I/O buffers to use there: give every area of one disk that runs on one
+     * event loop the same {@link BufferPool}, so that the process keeps a few buffers per disk rather than per area
+     * (a ballot read of 2000 host blocks takes a 1 MiB buffer, on a 2 MiB huge page).
+     */
+    public record Disk(AsyncBlockDevice device, long areaOffsetBytes, boolean syncAfterWrite, BufferPool buffers) {
+        public Disk {
+            Objects.requireNonNull(buffers, "buffers");
+        }
+
+        /** With a pool of its own. */
+        public Disk(AsyncBlockDevice device, long areaOffsetBytes, boolean syncAfterWrite) {
+            this(device, areaOffsetBytes, syncAfterWrite, new BufferPool());
+        }
     }
 
     /**
@@ -146,7 +159,8 @@ public final class DiskPaxosResource {
         this.options = Objects.requireNonNull(options, "options");
         this.areaId = areaId;
         for (Disk d : disks) {
-            replicas.add(new DiskRankedRegister.Replica(d.device(), d.areaOffsetBytes(), d.syncAfterWrite()));
+            replicas.add(new DiskRankedRegister.Replica(d.device(), d.areaOffsetBytes(), d.syncAfterWrite(),
+                    new SectorWriteGate(), d.buffers()));
         }
         int sector = expected.geometry().sectorSizeBytes();
         leaderGates = new SectorWriteGate[disks.size()];

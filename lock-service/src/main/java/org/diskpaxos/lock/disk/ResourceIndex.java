@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.lock.core.LeaseTimeouts;
 import org.diskpaxos.paxos.RandomSource;
+import org.diskpaxos.paxos.disk.BufferPool;
 import org.diskpaxos.paxos.disk.DiskPaxosResource;
 import org.diskpaxos.paxos.ondisk.AreaExpectation;
 import org.diskpaxos.paxos.ondisk.AreaInit;
@@ -38,6 +39,8 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
     private final String lockspaceName;
     private final LockspaceLayout layout;
     private final List<Long> baseOffsets;
+    /** One buffer pool per disk, shared by every area of this lockspace on it (all on {@code loop}). */
+    private final List<BufferPool> buffers;
     private final List<AreaDisk> disks;
     private final int hostId;
     private final LeaseTimeouts timeouts;
@@ -70,6 +73,11 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
             indexDisks.add(new AreaDisk(d.device(), layout.rindexOffsetBytes(d.areaOffsetBytes()), d.syncAfterWrite()));
         }
         this.baseOffsets = List.copyOf(bases);
+        List<BufferPool> pools = new ArrayList<>();
+        for (int d = 0; d < this.disks.size(); d++) {
+            pools.add(new BufferPool());
+        }
+        this.buffers = List.copyOf(pools);
         this.indexIo = new SectorIo(indexDisks, timeouts.ioTimeoutNs());
     }
 
@@ -86,7 +94,8 @@ public final class ResourceIndex implements LockspaceSession.ResourceResolver {
         for (int d = 0; d < disks.size(); d++) {
             long base = baseOffsets.get(d);
             long offset = index < 0 ? layout.rindexLeaseOffsetBytes(base) : layout.resourceOffsetBytes(base, index);
-            ds.add(new DiskPaxosResource.Disk(disks.get(d).device(), offset, disks.get(d).syncAfterWrite()));
+            ds.add(new DiskPaxosResource.Disk(disks.get(d).device(), offset, disks.get(d).syncAfterWrite(),
+                    buffers.get(d)));
         }
         return new DiskPaxosResource(loop, ds, AreaExpectation.resource(lockspaceName, name, layout.geometry()),
                 hostId, DblockStamp.areaId(lockspaceName, name), new DiskPaxosResource.Options(timeouts.ioTimeoutNs(),
