@@ -288,18 +288,45 @@ public final class AreaRecords {
      * after that one, reading the disk that rolled back and one the newer write missed, would read the older value
      * (lease simulation seeds 2420 and 2697: a value of version 15 read by version 23 after version 16 wrote one).
      * The releaser therefore frees the lease only once its own writes here can no longer land.
+     *
+     * <p>And a majority counts only disks that hold the value when read back, once the writes have settled: a disk may
+     * acknowledge a write it misdirected, and a value on only a minority is one the next holder may not find.
      */
     public void writeLvb(long lver, byte[] value, RankedRegister.Callback<String> done) {
         int sector = geometry.sectorSizeBytes();
+        int offset = geometry.resourceLvbOffsetBytes();
         byte[] bytes = LvbDescriptor.encodeSector(new Lvb(resource.areaId(), lver, value), sector);
-        writeToValidated(geometry.resourceLvbOffsetBytes(), bytes, resource.leaderGates(), "the lock value block",
-                failure -> {
-                    if (failure != null) {
-                        done.done(failure);
-                    } else {
-                        sectors.afterWritesSettle(resource.leaderGates(), () -> done.done(null));
-                    }
-                });
+        boolean[] writable = resource.writable();
+        byte[][] perDisk = new byte[diskCount][];
+        String[] skipped = new String[diskCount];
+        for (int d = 0; d < perDisk.length; d++) {
+            if (writable == null || writable[d]) {
+                perDisk[d] = bytes;
+            } else {
+                skipped[d] = sectors.where(d, offset) + ": not written (its area did not validate)";
+            }
+        }
+        sectors.writeAll(offset, perDisk, skipped, resource.leaderGates(), written -> {
+            if (written.succeeded() < sectors.majority()) {
+                done.done("the lock value block reached only " + written.succeeded() + " of " + perDisk.length
+                        + " disks (" + String.join("; ", written.failures()) + ")");
+                return;
+            }
+            // Every disk written, once the writes have settled: one that answered after the majority counts too.
+            boolean[] tried = new boolean[perDisk.length];
+            for (int d = 0; d < tried.length; d++) {
+                tried[d] = perDisk[d] != null;
+            }
+            sectors.afterWritesSettle(resource.leaderGates(), () -> sectors.readBack(offset, bytes, tried,
+                    holds -> {
+                        int verified = 0;
+                        for (boolean h : holds) {
+                            verified += h ? 1 : 0;
+                        }
+                        done.done(verified >= sectors.majority() ? null : "the lock value block reads back on only "
+                                + verified + " of " + perDisk.length + " disks");
+                    }));
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -310,6 +310,20 @@ class AreaRecordsTest {
     }
 
     @Test
+    void aLockValueBlockWriteThatDisksAcknowledgeButDoNotHoldDoesNotCount() {
+        DiskPaxosResource r = resource(1);
+        readLeader(r);
+        devices.get(0).dropWrites(true);
+        assertNull(run(c -> r.records().writeLvb(3, new byte[] {3}, c::accept)), "two of three disks hold it");
+        devices.get(1).dropWrites(true);
+        String failure = run(c -> r.records().writeLvb(4, new byte[] {4}, c::accept));
+        assertTrue(failure != null && failure.contains("reads back on only 1 of 3 disks"), String.valueOf(failure));
+        devices.get(0).dropWrites(false);
+        devices.get(1).dropWrites(false);
+        assertNull(run(c -> r.records().writeLvb(5, new byte[] {5}, c::accept)));
+    }
+
+    @Test
     void theRequestRecordHoldsTheHighestRequestOfAMajority() {
         DiskPaxosResource r = resource(1);
         readLeader(r);
