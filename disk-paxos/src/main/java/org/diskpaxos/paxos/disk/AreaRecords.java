@@ -318,7 +318,7 @@ public final class AreaRecords {
                 tried[d] = perDisk[d] != null;
             }
             sectors.afterWritesSettle(resource.leaderGates(), () -> sectors.readBack(offset, bytes, tried,
-                    holds -> {
+                    sectors.majority(), holds -> {
                         int verified = 0;
                         for (boolean h : holds) {
                             verified += h ? 1 : 0;

@@ -90,8 +90,19 @@ final class AreaSectors {
      * a disk acknowledged but misdirected (it landed elsewhere) leaves the old content here: only a read shows it.
      */
     void readBack(long offsetInAreaBytes, byte[] expected, boolean[] which, RankedRegister.Callback<boolean[]> done) {
+        readBack(offsetInAreaBytes, expected, which, replicas.size() + 1, done);
+    }
+
+    /**
+     * {@link #readBack(long, byte[], boolean[], RankedRegister.Callback)}, answering as soon as {@code enough} disks
+     * hold the bytes (the others' reads then no longer matter), or once every disk read answered.
+     */
+    void readBack(long offsetInAreaBytes, byte[] expected, boolean[] which, int enough,
+                  RankedRegister.Callback<boolean[]> done) {
         int n = replicas.size();
         boolean[] matches = new boolean[n];
+        int[] matched = {0};
+        boolean[] reported = {false};
         int[] left = {0};
         for (boolean w : which) {
             left[0] += w ? 1 : 0;
@@ -116,9 +127,11 @@ final class AreaSectors {
                             byte[] got = new byte[expected.length];
                             buffer.bytes().get(0, got);
                             matches[disk] = java.util.Arrays.equals(got, expected);
+                            matched[0] += matches[disk] ? 1 : 0;
                         }
-                        if (--left[0] == 0) {
-                            done.done(matches);
+                        if ((--left[0] == 0 || matched[0] >= enough) && !reported[0]) {
+                            reported[0] = true;
+                            done.done(matches.clone());
                         }
                     });
         }

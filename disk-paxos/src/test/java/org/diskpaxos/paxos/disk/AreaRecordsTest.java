@@ -321,6 +321,14 @@ class AreaRecordsTest {
         devices.get(0).dropWrites(false);
         devices.get(1).dropWrites(false);
         assertNull(run(c -> r.records().writeLvb(5, new byte[] {5}, c::accept)));
+        // A disk slow to answer the read-back does not hold the answer back once a majority hold the value.
+        int lvbAt = GEOMETRY.resourceLvbOffsetBytes();
+        devices.get(2).holdIf(h -> h.kind == IoResult.Kind.READ && h.offsetBytes == lvbAt);
+        AtomicReference<String> answer = new AtomicReference<>("no answer");
+        r.records().writeLvb(6, new byte[] {6}, answer::set);
+        loop.advance(IO_TIMEOUT_NS / 10);
+        assertNull(answer.get(), "disks 0 and 1 read back the value");
+        assertEquals(1, devices.get(2).held.size(), "disk 2's read-back is still out");
     }
 
     @Test
