@@ -296,27 +296,12 @@ public final class AreaRecords {
         int sector = geometry.sectorSizeBytes();
         int offset = geometry.resourceLvbOffsetBytes();
         byte[] bytes = LvbDescriptor.encodeSector(new Lvb(resource.areaId(), lver, value), sector);
-        boolean[] writable = resource.writable();
-        byte[][] perDisk = new byte[diskCount][];
-        String[] skipped = new String[diskCount];
-        for (int d = 0; d < perDisk.length; d++) {
-            if (writable == null || writable[d]) {
-                perDisk[d] = bytes;
-            } else {
-                skipped[d] = sectors.where(d, offset) + ": not written (its area did not validate)";
-            }
-        }
-        sectors.writeAll(offset, perDisk, skipped, resource.leaderGates(), written -> {
-            if (written.succeeded() < sectors.majority()) {
-                done.done("the lock value block reached only " + written.succeeded() + " of " + perDisk.length
-                        + " disks (" + String.join("; ", written.failures()) + ")");
+        writeToValidated(offset, bytes, resource.leaderGates(), "the lock value block", (failure, tried) -> {
+            if (failure != null) {
+                done.done(failure);
                 return;
             }
             // Every disk written, once the writes have settled: one that answered after the majority counts too.
-            boolean[] tried = new boolean[perDisk.length];
-            for (int d = 0; d < tried.length; d++) {
-                tried[d] = perDisk[d] != null;
-            }
             sectors.afterWritesSettle(resource.leaderGates(), () -> sectors.readBack(offset, bytes, tried,
                     sectors.majority(), holds -> {
                         int verified = 0;
@@ -324,7 +309,7 @@ public final class AreaRecords {
                             verified += h ? 1 : 0;
                         }
                         done.done(verified >= sectors.majority() ? null : "the lock value block reads back on only "
-                                + verified + " of " + perDisk.length + " disks");
+                                + verified + " of " + holds.length + " disks");
                     }));
         });
     }
@@ -388,23 +373,29 @@ public final class AreaRecords {
         byte[] bytes = new byte[geometry.sectorSizeBytes()];
         RequestRecordDescriptor.encode(request, ByteBuffer.wrap(bytes), 0);
         writeToValidated(geometry.resourceRequestOffsetBytes(), bytes, resource.requestGates(), "the request record",
-                done);
+                (failure, tried) -> done.done(failure));
     }
 
+    /**
+     * Writes {@code bytes} at {@code offset} on every disk whose area validated; {@code done} gets null once a majority
+     * wrote it, else why not, and which disks were written to.
+     */
     private void writeToValidated(long offset, byte[] bytes, SectorWriteGate[] gates, String what,
-                                  RankedRegister.Callback<String> done) {
+                                  java.util.function.BiConsumer<String, boolean[]> done) {
         boolean[] writable = resource.writable();
         byte[][] perDisk = new byte[diskCount][];
         String[] skipped = new String[diskCount];
+        boolean[] tried = new boolean[diskCount];
         for (int d = 0; d < perDisk.length; d++) {
             if (writable == null || writable[d]) {
                 perDisk[d] = bytes;
+                tried[d] = true;
             } else {
                 skipped[d] = sectors.where(d, offset) + ": not written (its area did not validate)";
             }
         }
-        sectors.writeAll(offset, perDisk, skipped, gates, written -> done.done(written.succeeded() >= sectors.majority() ? null
-                : what + " reached only " + written.succeeded() + " of " + perDisk.length + " disks ("
-                + String.join("; ", written.failures()) + ")"));
+        sectors.writeAll(offset, perDisk, skipped, gates, written -> done.accept(
+                written.succeeded() >= sectors.majority() ? null : what + " reached only " + written.succeeded()
+                        + " of " + perDisk.length + " disks (" + String.join("; ", written.failures()) + ")", tried));
     }
 }
