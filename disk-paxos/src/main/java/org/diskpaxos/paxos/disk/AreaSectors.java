@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.diskpaxos.blockdev.BlockDevices;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.blockdev.async.IoBuffer;
 import org.diskpaxos.blockdev.async.IoResult;
@@ -288,9 +289,7 @@ final class AreaSectors {
                 : "failed: " + (r.error() == null ? "error" : r.error().getMessage());
     }
 
-    static ByteBuffer aligned(int lengthBytes) {
-        int alignment = 4096;
-        int rounded = (lengthBytes + alignment - 1) / alignment * alignment;
-        return ByteBuffer.allocateDirect(rounded + alignment).alignedSlice(alignment).limit(lengthBytes).slice();
+    private static ByteBuffer aligned(int lengthBytes) {
+        return BlockDevices.alignedDirectBuffer(lengthBytes, BufferPool.ALIGNMENT_BYTES);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import org.diskpaxos.blockdev.BlockDevices;
 import org.diskpaxos.blockdev.async.AsyncBlockDevice;
 import org.diskpaxos.blockdev.async.EventLoop;
 import org.diskpaxos.blockdev.async.IoBuffer;
@@ -621,8 +622,6 @@ public final class DiskPaxosResource {
     }
 
     private static ByteBuffer aligned(int lengthBytes) {
-        int alignment = 4096;
-        int rounded = (lengthBytes + alignment - 1) / alignment * alignment;
-        return ByteBuffer.allocateDirect(rounded + alignment).alignedSlice(alignment).limit(lengthBytes).slice();
+        return BlockDevices.alignedDirectBuffer(lengthBytes, BufferPool.ALIGNMENT_BYTES);
     }
 }

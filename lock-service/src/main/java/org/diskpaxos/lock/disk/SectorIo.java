@@ -3,6 +3,7 @@ package org.diskpaxos.lock.disk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.diskpaxos.blockdev.BlockDevices;
 import org.diskpaxos.blockdev.async.IoBuffer;
 import org.diskpaxos.blockdev.async.IoResult;
 import org.diskpaxos.paxos.RankedRegister;
@@ -158,8 +159,7 @@ final class SectorIo {
                 : "failed: " + (r.error() == null ? "error" : r.error().getMessage());
     }
 
-    static ByteBuffer aligned(int lengthBytes) {
-        int rounded = (lengthBytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-        return ByteBuffer.allocateDirect(rounded + ALIGNMENT).alignedSlice(ALIGNMENT).limit(lengthBytes).slice();
+    private static ByteBuffer aligned(int lengthBytes) {
+        return BlockDevices.alignedDirectBuffer(lengthBytes, ALIGNMENT);
     }
 }
