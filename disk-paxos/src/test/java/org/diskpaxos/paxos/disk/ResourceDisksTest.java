@@ -53,11 +53,19 @@ class ResourceDisksTest {
                     RealDisks.acquire(disks, r, new Inp(4, 2, 9), 2, 9));
             assertEquals(1, d.lver());
         }
+        // The acquire answers once a majority holds the leader; a write to the other disks still queued when the
+        // devices closed is dropped (a clean-clone CI run under load saw disk 0 keep the formatted leader).
+        int holding = 0;
         for (ResourceDisks.Location l : locations) {
             LeaderRecord leader = RealDisks.leader(l, G);
-            assertEquals(List.of(1L, 4L, 2L, 9L), List.of(leader.lver(), leader.ownerId(), leader.ownerGeneration(),
-                    leader.timestamp()), l.toString());
+            List<Long> fields = List.of(leader.lver(), leader.ownerId(), leader.ownerGeneration(), leader.timestamp());
+            if (fields.equals(List.of(1L, 4L, 2L, 9L))) {
+                holding++;
+            } else {
+                assertEquals(0, leader.lver(), l + ": the formatted leader or the decided one, nothing else");
+            }
         }
+        assertTrue(holding >= 3, holding + " of 5 disks hold the decided leader");
     }
 
     @Test
